@@ -1,0 +1,152 @@
+package authtest
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// codeTTL is how long an authorization code can be redeemed (Cognito: 5 minutes).
+const codeTTL = 5 * time.Minute
+
+// pkceChallenge matches an S256 code_challenge: 32 bytes, base64url, no padding.
+var pkceChallenge = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
+
+// authRequest is a validated /oauth2/authorize (or /login) request.
+type authRequest struct {
+	client      Client
+	redirectURI string
+	state       string
+	nonce       string
+	scope       string
+	challenge   string
+	prompt      string
+}
+
+// authCode is an issued authorization code and what it grants.
+type authCode struct {
+	clientID    string
+	redirectURI string
+	challenge   string
+	nonce       string
+	scope       string
+	username    string
+	authTime    time.Time
+	expires     time.Time
+	used        bool
+}
+
+// handleAuthorize validates the request and sends the browser either to the
+// login page or, when it has a live session, straight back with a code.
+func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		writeErrorPage(w, http.StatusMethodNotAllowed)
+		return
+	}
+	req, ok := s.parseAuthRequest(w, r.URL.Query())
+	if !ok {
+		return
+	}
+	if req.prompt != "login" {
+		if sess := s.sessionFor(r); sess != nil {
+			s.log.Debug("authtest: authorize: reusing session")
+			s.redirectWithCode(w, req, sess.username, sess.authTime)
+			return
+		}
+	}
+	if req.prompt == "none" {
+		s.redirectError(w, req, "login_required", "")
+		return
+	}
+	w.Header().Set("Location", "/login?"+r.URL.RawQuery)
+	w.WriteHeader(http.StatusFound)
+}
+
+// parseAuthRequest validates q like Cognito. A bad client id or redirect_uri
+// gets the error page (never a redirect to an unknown URL); other mistakes
+// go back to the callback with an OAuth error. It reports whether the
+// request is valid; if not, the response has been written.
+func (s *Server) parseAuthRequest(w http.ResponseWriter, q url.Values) (*authRequest, bool) {
+	client, ok := s.clients[q.Get("client_id")]
+	if !ok {
+		writeErrorPage(w, http.StatusBadRequest)
+		return nil, false
+	}
+	redirectURI := q.Get("redirect_uri")
+	if !slices.Contains(client.CallbackURLs, redirectURI) || !allowedRedirect(redirectURI) {
+		writeErrorPage(w, http.StatusBadRequest)
+		return nil, false
+	}
+	req := &authRequest{
+		client:      client,
+		redirectURI: redirectURI,
+		state:       q.Get("state"),
+		nonce:       q.Get("nonce"),
+		challenge:   q.Get("code_challenge"),
+		prompt:      q.Get("prompt"),
+	}
+	if q.Get("response_type") != "code" {
+		s.redirectError(w, req, "unsupported_response_type", "")
+		return nil, false
+	}
+	scopes := strings.Fields(q.Get("scope"))
+	if !slices.Contains(scopes, "openid") {
+		s.redirectError(w, req, "invalid_scope", "openid scope is required")
+		return nil, false
+	}
+	var granted []string
+	for _, sc := range scopes {
+		if !slices.Contains(client.Scopes, sc) {
+			s.redirectError(w, req, "invalid_scope", "scope is not allowed for this client")
+			return nil, false
+		}
+		if !slices.Contains(granted, sc) {
+			granted = append(granted, sc)
+		}
+	}
+	req.scope = strings.Join(granted, " ")
+	if q.Get("code_challenge_method") != "S256" || !pkceChallenge.MatchString(req.challenge) {
+		s.redirectError(w, req, "invalid_request", "code_challenge with code_challenge_method S256 is required")
+		return nil, false
+	}
+	return req, true
+}
+
+// redirectError sends the browser to the callback with an OAuth error.
+func (s *Server) redirectError(w http.ResponseWriter, req *authRequest, code, description string) {
+	s.log.Debug("authtest: authorize rejected", "error", code)
+	redirectWith(w, req.redirectURI, s.callbackParams(url.Values{
+		"error":             {code},
+		"error_description": {description},
+		"state":             {req.state},
+	}))
+}
+
+// redirectWithCode issues a code for username and sends the browser to the callback.
+func (s *Server) redirectWithCode(w http.ResponseWriter, req *authRequest, username string, authTime time.Time) {
+	code := newUUID()
+	s.mu.Lock()
+	s.codes[code] = &authCode{
+		clientID:    req.client.ID,
+		redirectURI: req.redirectURI,
+		challenge:   req.challenge,
+		nonce:       req.nonce,
+		scope:       req.scope,
+		username:    username,
+		authTime:    authTime,
+		expires:     s.now().Add(codeTTL),
+	}
+	s.mu.Unlock()
+	redirectWith(w, req.redirectURI, s.callbackParams(url.Values{"code": {code}, "state": {req.state}}))
+}
+
+// callbackParams adds iss (RFC 9207) when Options.SendIssParam is set.
+func (s *Server) callbackParams(v url.Values) url.Values {
+	if s.opts.SendIssParam {
+		v.Set("iss", s.Issuer())
+	}
+	return v
+}

@@ -1,0 +1,54 @@
+package config
+
+// Example returns a commented configuration file that passes validation once the
+// placeholder ids are replaced. `ssohelper config init` writes it; the README shows it.
+func Example() string { return exampleFile }
+
+const exampleFile = `# ssohelper configuration.
+# Secrets never go in this file: set SSOHELPER_CLIENT_SECRET / SSOHELPER_PLATFORM_SECRET,
+# or store them with "ssohelper config set-secret client|platform".
+
+# Profile used when none is named (optional with a single profile).
+default_profile = "work"
+
+[profiles.work]
+# Amazon Cognito user pool; the issuer becomes
+# https://cognito-idp.<region>.amazonaws.com/<user_pool_id>.
+user_pool_id = "eu-west-1_AbC123"
+# region = "eu-west-1"                    # optional; derived from user_pool_id
+# issuer = "https://accounts.example.com" # any OpenID Connect issuer instead of user_pool_id
+
+# App client id: 26 letters and digits (App integration > App clients).
+client_id = "1example23456789abcdefghij"
+# confidential = false                    # true when the app client has a secret
+
+# scopes = ["openid", "email", "profile", "aws.cognito.signin.user.admin"]
+
+# Register http://localhost:<port><callback_path> for every port as a callback URL,
+# exactly as written (no trailing slash, no 127.0.0.1).
+# redirect_ports = [43110, 43111, 43112]
+# callback_path = "/callback"
+# login_timeout = "5m"                    # 10s to 1h
+
+# Registered sign-out URL, needed to switch accounts.
+# logout_uri = "http://localhost:43110/signed-out"
+
+# Explicit endpoints when discovery is unavailable (authorization, token and jwks together).
+# Never write a default port such as ":443": Cognito then fails with
+# "An error was encountered with the requested page".
+# [profiles.work.endpoints]
+# authorization = "https://example.auth.eu-west-1.amazoncognito.com/oauth2/authorize"
+# token = "https://example.auth.eu-west-1.amazoncognito.com/oauth2/token"
+# jwks = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123/.well-known/jwks.json"
+# userinfo = "https://example.auth.eu-west-1.amazoncognito.com/oauth2/userInfo"
+# revocation = "https://example.auth.eu-west-1.amazoncognito.com/oauth2/revoke"
+# logout = "https://example.auth.eu-west-1.amazoncognito.com/logout"
+
+# Exchange the id_token for a platform token ("none" hands out the Cognito tokens).
+[profiles.work.platform]
+kind = "encodify"
+base_url = "https://worker.example.com/encode"
+site_id = "36"
+idp = "cognito"        # the IdP's Name ID: latin letters and digits
+client_app_id = "example-client-app"  # its scope: site_<site_id>_provisionByOpenIdToken_<idp>
+`

@@ -1,0 +1,180 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// EnvConfig names the environment variable that overrides the config file path.
+const EnvConfig = "SSOHELPER_CONFIG"
+
+// Errors returned by File.Profile.
+var (
+	// ErrNoProfile means no profile was named and none could be chosen.
+	ErrNoProfile = errors.New("no profile selected")
+	// ErrUnknownProfile means the named profile is not in the file.
+	ErrUnknownProfile = errors.New("unknown profile")
+)
+
+// File is the whole configuration file.
+type File struct {
+	// DefaultProfile is used when no profile is named; optional with a single profile.
+	DefaultProfile string `toml:"default_profile,omitempty"`
+	// Profiles maps a profile name to its settings.
+	Profiles map[string]Profile `toml:"profiles,omitempty"`
+}
+
+// Path returns the config file path: $SSOHELPER_CONFIG when set, otherwise
+// os.UserConfigDir()/ssohelper/config.toml.
+func Path() (string, error) {
+	if p := os.Getenv(EnvConfig); p != "" {
+		return p, nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("find config directory (set %s to a file path instead): %w", EnvConfig, err)
+	}
+	return filepath.Join(dir, "ssohelper", "config.toml"), nil
+}
+
+// Load reads and parses the file at path; see Parse. A missing file yields an empty
+// File and no error.
+func Load(path string) (*File, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &File{Profiles: map[string]Profile{}}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	f, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return f, nil
+}
+
+// Parse decodes a TOML document strictly (unknown keys are errors), fills each
+// profile's Name, applies WithDefaults and validates the whole file. Every error about
+// the content wraps ErrInvalid; unknown keys and failed validation are a
+// *ValidationError.
+func Parse(data []byte) (*File, error) {
+	var f File
+	dec := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return nil, decodeError(err)
+	}
+	if f.Profiles == nil {
+		f.Profiles = map[string]Profile{}
+	}
+	for name, p := range f.Profiles {
+		p.Name = name
+		f.Profiles[name] = p.WithDefaults()
+	}
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	return &f, nil
+}
+
+// decodeError turns go-toml errors into messages with line numbers.
+func decodeError(err error) error {
+	var strict *toml.StrictMissingError
+	if errors.As(err, &strict) {
+		v := &ValidationError{}
+		for _, e := range strict.Errors {
+			line, _ := e.Position()
+			v.Problems = append(v.Problems, Problem{
+				Line:    line,
+				Field:   strings.Join(e.Key(), "."),
+				Message: "unknown key; fix the spelling or remove it (run `ssohelper config init` to see every key)",
+			})
+		}
+		return v
+	}
+	var dec *toml.DecodeError
+	if errors.As(err, &dec) {
+		line, col := dec.Position()
+		return fmt.Errorf("%w: line %d, column %d: %s", ErrInvalid, line, col, strings.TrimPrefix(dec.Error(), "toml: "))
+	}
+	return fmt.Errorf("%w: %w", ErrInvalid, err)
+}
+
+// Validate checks default_profile and every profile, and returns one *ValidationError
+// listing all problems, or nil.
+func (f *File) Validate() error {
+	v := &ValidationError{}
+	if f.DefaultProfile != "" {
+		if _, ok := f.Profiles[f.DefaultProfile]; !ok {
+			v.Problems = append(v.Problems, Problem{Field: "default_profile",
+				Message: fmt.Sprintf("%q is not a profile in this file; set it to one of %s", f.DefaultProfile, quoteNames(f.Names()))})
+		}
+	}
+	for _, name := range f.Names() {
+		var pe *ValidationError
+		p := f.Profiles[name]
+		p.Name = name
+		if errors.As(p.Validate(), &pe) {
+			v.Problems = append(v.Problems, pe.Problems...)
+		}
+	}
+	if len(v.Problems) == 0 {
+		return nil
+	}
+	return v
+}
+
+// Names returns the profile names in sorted order.
+func (f *File) Names() []string {
+	names := make([]string, 0, len(f.Profiles))
+	for name := range f.Profiles {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Profile returns the named profile. An empty name selects DefaultProfile, or the only
+// profile when there is exactly one. It returns ErrNoProfile or ErrUnknownProfile with a
+// message that lists the known names.
+func (f *File) Profile(name string) (Profile, error) {
+	names := f.Names()
+	if name == "" {
+		switch {
+		case f.DefaultProfile != "":
+			name = f.DefaultProfile
+		case len(names) == 1:
+			name = names[0]
+		case len(names) == 0:
+			return Profile{}, fmt.Errorf("%w: the config file has no profiles; add a [profiles.<name>] table (run `ssohelper config init` for an example)", ErrNoProfile)
+		default:
+			return Profile{}, fmt.Errorf("%w: choose one of %s with --profile or $SSOHELPER_PROFILE, or set default_profile", ErrNoProfile, quoteNames(names))
+		}
+	}
+	p, ok := f.Profiles[name]
+	if !ok {
+		known := "none"
+		if len(names) > 0 {
+			known = quoteNames(names)
+		}
+		return Profile{}, fmt.Errorf("%w %q: known profiles: %s; add it as a [profiles.%s] table in the config file", ErrUnknownProfile, name, known, name)
+	}
+	p.Name = name
+	return p, nil
+}
+
+func quoteNames(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return strings.Join(q, ", ")
+}

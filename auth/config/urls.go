@@ -1,0 +1,79 @@
+package config
+
+import (
+	"net"
+	"net/url"
+	"strings"
+)
+
+// checkURL adds a problem when raw is not an absolute https URL (http is allowed for
+// loopback hosts), carries credentials, or names the scheme's default port explicitly.
+func (c *checker) checkURL(field, raw string) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		c.add(field, "%q is not an absolute URL; write it like \"https://host/path\"", raw)
+		return
+	}
+	switch {
+	case u.Scheme == "https":
+	case u.Scheme == "http" && isLoopback(u.Hostname()):
+	case u.Scheme == "http":
+		c.add(field, "%q uses plain http; use https (http is only allowed for localhost, 127.0.0.1 and ::1)", raw)
+	default:
+		c.add(field, "%q has scheme %q; use https", raw, u.Scheme)
+	}
+	if u.User != nil {
+		c.add(field, "contains a user name or password; remove it, credentials never belong in the config file")
+	}
+	c.checkDefaultPort(field, u)
+}
+
+// checkDefaultPort catches ":443" on https and ":80" on http: Cognito compares URLs as
+// strings and answers "An error was encountered with the requested page".
+func (c *checker) checkDefaultPort(field string, u *url.URL) {
+	port := u.Port()
+	if (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
+		fixed := *u
+		fixed.Host = strings.TrimSuffix(u.Host, ":"+port)
+		c.add(field, "names the default port :%s; remove it (%q), Cognito rejects such URLs with \"An error was encountered with the requested page\"", port, fixed.String())
+	}
+}
+
+// checkLogoutURI checks a sign-out URL: https, or http on localhost with a port, as
+// Cognito allows.
+func (c *checker) checkLogoutURI(raw string) {
+	const field = "logout_uri"
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		c.add(field, "%q is not an absolute URL; use https://... or http://localhost:<port>/...", raw)
+		return
+	}
+	switch {
+	case u.Scheme == "https":
+	case u.Scheme == "http" && u.Hostname() == "localhost" && u.Port() != "":
+	default:
+		c.add(field, "%q is not allowed; Cognito accepts https://... or http://localhost:<port>/... only", raw)
+	}
+	if u.User != nil {
+		c.add(field, "contains a user name or password; remove it")
+	}
+	c.checkDefaultPort(field, u)
+}
+
+// isLoopback reports whether host is localhost or a loopback IP address.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// hostOf returns the host name of raw, or "" when it does not parse.
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
+}

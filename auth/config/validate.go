@@ -1,0 +1,221 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// ErrInvalid is wrapped by every error about the file's content: syntax, unknown keys
+// and failed validation.
+var ErrInvalid = errors.New("invalid config")
+
+// Problem is one thing wrong with a configuration, with what to do about it.
+type Problem struct {
+	// Profile is the profile at fault, or "" for file-level problems.
+	Profile string
+	// Line is the 1-based line in the file, or 0 when unknown.
+	Line int
+	// Field is the TOML key at fault, relative to the profile (e.g. "platform.site_id").
+	Field string
+	// Message says what is wrong and what to do, separated by "; ".
+	Message string
+}
+
+// String renders the problem as "profile work: field: what is wrong; what to do".
+func (p Problem) String() string {
+	var b strings.Builder
+	if p.Profile != "" {
+		fmt.Fprintf(&b, "profile %s: ", p.Profile)
+	}
+	if p.Line > 0 {
+		fmt.Fprintf(&b, "line %d: ", p.Line)
+	}
+	if p.Field != "" {
+		b.WriteString(p.Field + ": ")
+	}
+	b.WriteString(p.Message)
+	return b.String()
+}
+
+// ValidationError lists every problem found in a configuration.
+type ValidationError struct {
+	Problems []Problem
+}
+
+// Error lists the problems, one per line when there are several.
+func (e *ValidationError) Error() string {
+	if len(e.Problems) == 1 {
+		return "invalid config: " + e.Problems[0].String()
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "invalid config: %d problems:", len(e.Problems))
+	for _, p := range e.Problems {
+		b.WriteString("\n  - " + p.String())
+	}
+	return b.String()
+}
+
+// Unwrap returns ErrInvalid.
+func (e *ValidationError) Unwrap() error { return ErrInvalid }
+
+var (
+	poolIDPattern   = regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-\d_[A-Za-z0-9]+$`)
+	regionPattern   = regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-\d$`)
+	cognitoClientID = regexp.MustCompile(`^[A-Za-z0-9]{26}$`)
+	digits          = regexp.MustCompile(`^[0-9]+$`)
+	latinAlnum      = regexp.MustCompile(`^[A-Za-z0-9]+$`)
+)
+
+// checker collects the problems of one profile.
+type checker struct {
+	profile  string
+	problems []Problem
+}
+
+func (c *checker) add(field, format string, args ...any) {
+	c.problems = append(c.problems, Problem{Profile: c.profile, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// Validate checks p (after WithDefaults) and returns a *ValidationError listing every
+// problem, or nil.
+func (p Profile) Validate() error {
+	c := &checker{profile: p.Name}
+	if c.profile == "" {
+		c.profile = "(unnamed)"
+	}
+	c.checkProvider(p)
+	c.checkClient(p)
+	c.checkRedirect(p)
+	c.checkEndpoints(p.Endpoints)
+	c.checkPlatform(p.Platform)
+	if len(c.problems) == 0 {
+		return nil
+	}
+	return &ValidationError{Problems: c.problems}
+}
+
+func (c *checker) checkProvider(p Profile) {
+	switch {
+	case p.UserPoolID == "" && p.Issuer == "":
+		c.add("user_pool_id", `neither user_pool_id nor issuer is set; set user_pool_id = "<region>_<id>" for Cognito, or issuer = "https://..." for another OpenID Connect provider`)
+	case p.UserPoolID != "" && p.Issuer != "":
+		c.add("issuer", "user_pool_id and issuer are both set; keep one (the Cognito issuer is derived from user_pool_id)")
+	}
+	if p.UserPoolID != "" && !poolIDPattern.MatchString(p.UserPoolID) {
+		c.add("user_pool_id", `%q is not a Cognito user pool id; copy it from the Cognito console, it looks like "eu-west-1_AbC123"`, p.UserPoolID)
+	}
+	if p.Region != "" {
+		prefix, _, _ := strings.Cut(p.UserPoolID, "_")
+		switch {
+		case !regionPattern.MatchString(p.Region):
+			c.add("region", `%q is not an AWS region; write it like "eu-west-1", or remove it to derive it from user_pool_id`, p.Region)
+		case p.UserPoolID != "" && p.Region != prefix:
+			c.add("region", "%q does not match the user pool's region %q; remove region or fix it to %q", p.Region, prefix, prefix)
+		}
+	}
+	if p.Issuer != "" {
+		c.checkURL("issuer", p.Issuer)
+		if strings.HasSuffix(p.Issuer, "/") {
+			c.add("issuer", "ends with \"/\"; remove the trailing slash, the issuer must match the token's iss claim exactly")
+		}
+		if m := cognitoHost.FindStringSubmatch(hostOf(p.Issuer)); m != nil && p.Region != "" && p.Region != m[1] {
+			c.add("region", "%q does not match the issuer's region %q; remove region or fix it", p.Region, m[1])
+		}
+	}
+}
+
+func (c *checker) checkClient(p Profile) {
+	switch {
+	case p.ClientID == "":
+		c.add("client_id", "is empty; copy the app client id from your identity provider")
+	case p.IsCognito() && !cognitoClientID.MatchString(p.ClientID):
+		c.add("client_id", "%q is not a Cognito app client id; it has exactly 26 letters and digits (App integration > App clients)", p.ClientID)
+	}
+	if !slices.Contains(p.Scopes, "openid") {
+		c.add("scopes", `does not include "openid"; add it, sign-in needs an id_token`)
+	}
+	for _, s := range p.Scopes {
+		if s == "" || strings.ContainsAny(s, " \t\n") {
+			c.add("scopes", "%q is not a single scope; write each scope as its own list entry", s)
+		}
+	}
+	if d := p.LoginTimeout.Duration; d < 10*time.Second || d > time.Hour {
+		c.add("login_timeout", "%s is out of range; use a value from \"10s\" to \"1h\" (default \"5m\")", d)
+	}
+}
+
+func (c *checker) checkRedirect(p Profile) {
+	if n := len(p.RedirectPorts); n < 1 || n > 5 {
+		c.add("redirect_ports", "has %d entries; list 1 to 5 ports, each registered as a callback URL", n)
+	}
+	seen := map[int]bool{}
+	for _, port := range p.RedirectPorts {
+		if port < 1024 || port > 65535 {
+			c.add("redirect_ports", "%d is out of range; use ports from 1024 to 65535", port)
+		}
+		if seen[port] {
+			c.add("redirect_ports", "%d is listed twice; remove the duplicate", port)
+		}
+		seen[port] = true
+	}
+	if !strings.HasPrefix(p.CallbackPath, "/") || strings.ContainsAny(p.CallbackPath, "?# ") {
+		c.add("callback_path", `%q is not a plain path; start it with "/" and leave out query, fragment and spaces (default "/callback")`, p.CallbackPath)
+	}
+	if p.LogoutURI != "" {
+		c.checkLogoutURI(p.LogoutURI)
+	}
+}
+
+func (c *checker) checkEndpoints(e Endpoints) {
+	if e.IsZero() {
+		return
+	}
+	named := []struct{ field, value string }{
+		{"endpoints.authorization", e.Authorization}, {"endpoints.token", e.Token},
+		{"endpoints.jwks", e.JWKS}, {"endpoints.userinfo", e.UserInfo},
+		{"endpoints.revocation", e.Revocation}, {"endpoints.logout", e.Logout},
+	}
+	for i, n := range named {
+		switch {
+		case n.value != "":
+			c.checkURL(n.field, n.value)
+		case i < 3:
+			c.add(n.field, "is empty but other endpoints are set; set authorization, token and jwks together, or remove [endpoints] to use discovery")
+		}
+	}
+}
+
+func (c *checker) checkPlatform(pl Platform) {
+	switch pl.Kind {
+	case KindNone, "":
+		for _, f := range []struct{ field, value string }{
+			{"platform.base_url", pl.BaseURL}, {"platform.site_id", pl.SiteID},
+			{"platform.idp", pl.IdP}, {"platform.client_app_id", pl.ClientAppID},
+		} {
+			if f.value != "" {
+				c.add(f.field, `is set but platform.kind is "none"; set kind = "encodify" or remove the field`)
+			}
+		}
+	case KindEncodify:
+		if pl.BaseURL == "" {
+			c.add("platform.base_url", `is empty; set the platform worker URL, e.g. "https://worker.example.com/encode"`)
+		} else {
+			c.checkURL("platform.base_url", pl.BaseURL)
+		}
+		if !digits.MatchString(pl.SiteID) {
+			c.add("platform.site_id", "%q is not a site id; use the numeric Encodify site id, e.g. \"36\"", pl.SiteID)
+		}
+		if !latinAlnum.MatchString(pl.IdP) {
+			c.add("platform.idp", "%q is not an identity provider NameId; use the IdP's Name ID from Site Configuration (latin letters and digits only), e.g. \"cognito\"", pl.IdP)
+		}
+		if pl.ClientAppID == "" {
+			c.add("platform.client_app_id", "is empty; copy the Client App Id from System Configuration > Login Settings > Client App Info")
+		}
+	default:
+		c.add("platform.kind", "%q is not a known platform; use %q or %q", pl.Kind, KindNone, KindEncodify)
+	}
+}

@@ -1,0 +1,103 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// ErrLoginRequired means the user must sign in again in the browser: the
+// refresh token is gone, expired or revoked.
+var ErrLoginRequired = errors.New("sign-in required")
+
+// TokenError is an OAuth error answer from the provider's token endpoint
+// (RFC 6749 section 5.2). It never holds a token or a code.
+type TokenError struct {
+	Op          string // "code exchange" or "refresh"
+	Code        string // e.g. invalid_grant
+	Description string
+	Status      int
+}
+
+func (e *TokenError) Error() string {
+	msg := fmt.Sprintf("%s: the identity provider answered %q", e.Op, e.Code)
+	if e.Code == "" {
+		msg = fmt.Sprintf("%s: the identity provider answered HTTP %d", e.Op, e.Status)
+	}
+	if e.Description != "" {
+		msg += ": " + e.Description
+	}
+	switch e.Code {
+	case "invalid_client", "unauthorized_client":
+		msg += " (check client_id, and the secret for a confidential app client)"
+	case "invalid_grant":
+		msg += " (sign in again)"
+	}
+	return msg
+}
+
+// Is makes invalid_grant match [ErrLoginRequired].
+func (e *TokenError) Is(target error) bool {
+	return target == ErrLoginRequired && e.Code == "invalid_grant"
+}
+
+// Tokens is the provider's answer at the token endpoint.
+type Tokens struct {
+	IDToken      string
+	AccessToken  string
+	RefreshToken string
+	Expiry       time.Time
+}
+
+// oauthConfig builds the x/oauth2 client for the provider. Public clients
+// send client_id in the body; confidential ones use HTTP Basic.
+func oauthConfig(m *Metadata, clientID, secret, redirect string, scopes []string) *oauth2.Config {
+	style := oauth2.AuthStyleInParams
+	if secret != "" {
+		style = oauth2.AuthStyleInHeader
+	}
+	return &oauth2.Config{
+		ClientID:     clientID,
+		ClientSecret: secret,
+		Endpoint:     oauth2.Endpoint{AuthURL: m.AuthorizationEndpoint, TokenURL: m.TokenEndpoint, AuthStyle: style},
+		RedirectURL:  redirect,
+		Scopes:       scopes,
+	}
+}
+
+// redeem exchanges the authorization code, proving possession of the PKCE
+// verifier. The same redirect_uri as the authorize request is sent.
+func redeem(ctx context.Context, hc *http.Client, oc *oauth2.Config, code, verifier string) (*Tokens, error) {
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, httpClient(hc))
+	tok, err := oc.Exchange(ctx, code, oauth2.VerifierOption(verifier))
+	if err != nil {
+		return nil, tokenError("code exchange", err)
+	}
+	return tokensFrom(tok, "code exchange")
+}
+
+func tokensFrom(tok *oauth2.Token, op string) (*Tokens, error) {
+	id, _ := tok.Extra("id_token").(string)
+	if id == "" {
+		return nil, fmt.Errorf("%s: the answer has no id_token (is the openid scope allowed for this app client?)", op)
+	}
+	return &Tokens{IDToken: id, AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry}, nil
+}
+
+// tokenError turns an x/oauth2 error into one that names the OAuth error
+// code but never echoes the response body.
+func tokenError(op string, err error) error {
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		status := 0
+		if re.Response != nil {
+			status = re.Response.StatusCode
+		}
+		return &TokenError{Op: op, Code: re.ErrorCode, Description: re.ErrorDescription, Status: status}
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}

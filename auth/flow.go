@@ -1,0 +1,161 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/ssohelper/ssohelper/auth/config"
+	"github.com/ssohelper/ssohelper/auth/loopback"
+	"github.com/ssohelper/ssohelper/auth/platform"
+)
+
+// Opener opens a URL in the user's browser. Open may block until the
+// browser (or the program that starts it) is done; the flow runs it on its
+// own goroutine, which exits when Open returns.
+type Opener interface {
+	Open(ctx context.Context, url string) error
+}
+
+// Exchanger turns a verified id_token into a platform token. A profile whose
+// platform kind is "none" has no exchanger.
+type Exchanger interface {
+	Exchange(ctx context.Context, idToken string) (*platform.Token, error)
+}
+
+// Flow runs the interactive sign-in for one profile.
+type Flow struct {
+	Profile      config.Profile // validated, with defaults applied
+	ClientSecret string         // confidential app clients only; never logged
+	HTTP         *http.Client   // default: 30 s timeout
+	Discoverer   *Discoverer    // shared cache; nil => a private one
+	Opener       Opener         // nil => only print the URL (--no-browser)
+	Exchanger    Exchanger      // nil => platform kind "none"
+	Out          io.Writer      // people read this (stderr); nil => discard
+	Logger       *slog.Logger   // nil => discard
+	Now          func() time.Time
+}
+
+// Login runs the whole flow and returns the new session. It gives up when
+// ctx ends or the profile's login timeout passes.
+func (f *Flow) Login(ctx context.Context) (*Session, error) {
+	log := logger(f.Logger)
+	ctx, cancel := context.WithTimeout(ctx, f.Profile.LoginTimeout.Duration)
+	defer cancel()
+
+	meta, err := f.Provider(ctx)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := loopback.Listen(ctx, loopback.Config{Ports: f.Profile.RedirectPorts, Path: f.Profile.CallbackPath, Logger: f.Logger})
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Close()
+	log.Debug("loopback server listening", "port", srv.Port())
+
+	req, err := newAuthRequest()
+	if err != nil {
+		return nil, err
+	}
+	oc := oauthConfig(meta, f.Profile.ClientID, f.ClientSecret, srv.RedirectURI(), f.Profile.Scopes)
+	f.openBrowser(ctx, oc.AuthCodeURL(req.state, req.options()...))
+
+	res, err := srv.Wait(ctx, loopback.Expect{State: req.state, Issuer: meta.Issuer})
+	if err != nil {
+		return nil, err
+	}
+	log.Debug("authorization code received")
+
+	toks, err := redeem(ctx, f.HTTP, oc, res.Code, req.verifier)
+	if err != nil {
+		return nil, err
+	}
+	log.Debug("code redeemed")
+	claims, err := f.verify(ctx, meta, toks.IDToken, req.nonce)
+	if err != nil {
+		return nil, err
+	}
+	log.Debug("id_token verified", "sub", claims.Subject)
+
+	s := &Session{
+		Profile: f.Profile.Name, Issuer: meta.Issuer, ClientID: f.Profile.ClientID,
+		IDToken: toks.IDToken, AccessToken: toks.AccessToken, RefreshToken: toks.RefreshToken,
+		Expiry: toks.Expiry, Claims: *claims, SignedInAt: now(f.Now),
+	}
+	if f.Exchanger != nil {
+		if s.Platform, err = f.Exchanger.Exchange(ctx, toks.IDToken); err != nil {
+			return nil, fmt.Errorf("platform sign-in: %w", err)
+		}
+		log.Debug("platform token received", "scope", s.Platform.Scope)
+	}
+	return s, nil
+}
+
+// Provider returns the provider metadata: the profile's explicit endpoints
+// when it has them, else discovery (cached per run).
+func (f *Flow) Provider(ctx context.Context) (*Metadata, error) {
+	p := f.Profile
+	if e := p.Endpoints; e.Authorization != "" {
+		m := &Metadata{
+			Issuer: p.IssuerURL(), AuthorizationEndpoint: e.Authorization, TokenEndpoint: e.Token,
+			JWKSURI: e.JWKS, UserInfoEndpoint: e.UserInfo, RevocationEndpoint: e.Revocation, EndSessionEndpoint: e.Logout,
+		}
+		fillCognitoEndpoints(m)
+		return m, nil
+	}
+	d := f.Discoverer
+	if d == nil {
+		d = &Discoverer{HTTP: f.HTTP}
+		f.Discoverer = d
+	}
+	return d.Discover(ctx, p.IssuerURL())
+}
+
+func (f *Flow) verify(ctx context.Context, m *Metadata, idToken, nonce string) (*Claims, error) {
+	v, err := NewVerifier(VerifierConfig{
+		Issuer: m.Issuer, ClientID: f.Profile.ClientID, JWKSURL: m.JWKSURI,
+		Cognito: f.Profile.IsCognito(), HTTP: f.HTTP, Now: f.Now,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.Verify(ctx, idToken, nonce)
+}
+
+// openBrowser always prints the URL so the user can copy it, then starts
+// the opener on its own goroutine; a failing opener is reported, not fatal.
+func (f *Flow) openBrowser(ctx context.Context, authURL string) {
+	out := f.Out
+	if out == nil {
+		out = io.Discard
+	}
+	if f.Opener == nil {
+		fmt.Fprintf(out, "Open this address in your browser to sign in:\n\n  %s\n\n", authURL)
+		return
+	}
+	fmt.Fprintf(out, "Opening your browser to sign in. If it does not open, visit:\n\n  %s\n\n", authURL)
+	go func() {
+		if err := f.Opener.Open(ctx, authURL); err != nil && !errors.Is(err, context.Canceled) {
+			fmt.Fprintf(out, "Could not open a browser (%v); open the address above by hand.\n", err)
+		}
+	}()
+}
+
+func logger(l *slog.Logger) *slog.Logger {
+	if l == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return l
+}
+
+func now(f func() time.Time) time.Time {
+	if f == nil {
+		return time.Now()
+	}
+	return f()
+}

@@ -1,0 +1,169 @@
+package loopback
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// shutdownLimit bounds the graceful part of Close.
+const shutdownLimit = 2 * time.Second
+
+// Config says where the callback server listens.
+type Config struct {
+	// Ports are the fixed callback ports, tried in order. Each MUST be
+	// registered in the app client as http://localhost:<port><Path>.
+	// 0 asks the OS for a free port: for tests, or providers that accept any
+	// loopback port (not Cognito). Required.
+	Ports []int
+	// Path is the callback path. Default "/callback".
+	Path string
+	// Logger receives debug logs. Default: discard.
+	Logger *slog.Logger
+}
+
+// Server is a running callback server on one port of 127.0.0.1 and [::1].
+// Its goroutines exit when Close returns.
+type Server struct {
+	path      string
+	port      int
+	hosts     map[string]bool // allowed Host header values
+	logger    *slog.Logger
+	listeners []net.Listener
+	http      *http.Server
+	serving   sync.WaitGroup
+
+	callbacks chan callback // capacity 1; at most one send ever
+	closing   chan struct{} // closed by Close
+	decided   chan struct{} // closed once Wait has judged the callback
+
+	mu      sync.Mutex
+	claimed bool // a callback has been queued
+	result  Result
+	err     error
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Listen starts the callback server on the first port in cfg.Ports where
+// both 127.0.0.1 and [::1] bind (or 127.0.0.1 alone when the host has no
+// IPv6 loopback). When none does, the error wraps ErrPortsBusy. The caller
+// MUST call Close.
+func Listen(ctx context.Context, cfg Config) (*Server, error) {
+	path, err := cfg.validate()
+	if err != nil {
+		return nil, err
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	var reasons []string
+	for _, p := range cfg.Ports {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("loopback: listen: %w", err)
+		}
+		ls, port, v6, err := bind(ctx, p)
+		if err != nil {
+			logger.Debug("callback port unavailable", "port", p, "error", err)
+			reasons = append(reasons, reason(p, err))
+			continue
+		}
+		s := newServer(path, port, ls, logger)
+		logger.Debug("callback server listening", "port", port, "ipv6", v6, "redirect_uri", s.RedirectURI())
+		return s, nil
+	}
+	return nil, portsBusyError(reasons, path)
+}
+
+func (c Config) validate() (string, error) {
+	if len(c.Ports) == 0 {
+		return "", errors.New("loopback: no callback ports configured")
+	}
+	for _, p := range c.Ports {
+		if p < 0 || p > 65535 {
+			return "", fmt.Errorf("loopback: invalid callback port %d", p)
+		}
+	}
+	path := c.Path
+	if path == "" {
+		path = "/callback"
+	}
+	if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, "?#") || path == faviconPath {
+		return "", fmt.Errorf("loopback: invalid callback path %q: want an absolute path such as /callback", path)
+	}
+	return path, nil
+}
+
+func newServer(path string, port int, ls []net.Listener, logger *slog.Logger) *Server {
+	p := strconv.Itoa(port)
+	s := &Server{
+		path:      path,
+		port:      port,
+		hosts:     map[string]bool{"localhost:" + p: true, "127.0.0.1:" + p: true, "[::1]:" + p: true},
+		logger:    logger,
+		listeners: ls,
+		callbacks: make(chan callback, 1),
+		closing:   make(chan struct{}),
+		decided:   make(chan struct{}),
+	}
+	if port == 80 { // browsers leave the default port out of Host
+		s.hosts["localhost"], s.hosts["127.0.0.1"], s.hosts["[::1]"] = true, true, true
+	}
+	s.http = &http.Server{
+		Handler:           http.HandlerFunc(s.handle),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		IdleTimeout:       30 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelDebug),
+	}
+	for _, l := range ls {
+		s.serving.Add(1)
+		go func() { // exits when Close shuts the server down
+			defer s.serving.Done()
+			if err := s.http.Serve(l); !errors.Is(err, http.ErrServerClosed) {
+				logger.Debug("callback server stopped", "error", err)
+			}
+		}()
+	}
+	return s
+}
+
+// Port returns the port the server listens on.
+func (s *Server) Port() int { return s.port }
+
+// RedirectURI returns "http://localhost:<port><path>", the redirect_uri to
+// send in the authorization and token requests.
+func (s *Server) RedirectURI() string {
+	return "http://localhost:" + strconv.Itoa(s.port) + s.path
+}
+
+// Close stops the server: it ends pending callbacks, lets requests in
+// flight finish for up to 2 s, then drops them. It is safe to call more
+// than once; later calls return the first call's result.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		close(s.closing)
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownLimit)
+		defer cancel()
+		err := s.http.Shutdown(ctx)
+		if errors.Is(err, context.DeadlineExceeded) {
+			s.logger.Debug("callback server forced closed", "after", shutdownLimit)
+			err = s.http.Close()
+		}
+		s.serving.Wait()
+		if err != nil {
+			s.closeErr = fmt.Errorf("loopback: close: %w", err)
+		}
+	})
+	return s.closeErr
+}

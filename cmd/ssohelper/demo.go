@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ssohelper/ssohelper/auth/authtest"
+	"github.com/ssohelper/ssohelper/auth/config"
+)
+
+func (a *app) demoCmd() *cobra.Command {
+	var auto, noBrowser bool
+	var user string
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Sign in against the built-in Cognito and platform emulator",
+		Long: `demo starts an emulated Amazon Cognito user pool and an Encodify-style
+platform on loopback, then runs the real sign-in flow against them: browser,
+loopback redirect, id_token verification, platform token. Nothing is saved.
+
+Without a display (or with --auto) the helper fills in the emulator's login
+page itself, so the demo also runs on servers and CI machines.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.demo(cmd.Context(), user, auto, noBrowser)
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&auto, "auto", false, "complete the emulator's login page without a browser (default when there is no display)")
+	f.BoolVar(&noBrowser, "no-browser", false, "print the sign-in address instead of opening a browser")
+	f.StringVar(&user, "user", "designer", "demo user: designer, admin or outsider (outsider is refused by the platform)")
+	return cmd
+}
+
+func (a *app) demo(ctx context.Context, username string, auto, noBrowser bool) error {
+	var user *authtest.User
+	var names []string
+	for _, u := range authtest.DemoUsers() {
+		names = append(names, u.Username)
+		if u.Username == username {
+			user = &u
+		}
+	}
+	if user == nil {
+		return fmt.Errorf("%w: no demo user %q; choose one of %s", errUsage, username, strings.Join(names, ", "))
+	}
+	if !auto && !noBrowser && !hasDisplay(a.env.Getenv) {
+		fmt.Fprintln(a.env.Stderr, "No display found: the demo will fill in the login page itself (--auto).")
+		auto = true
+	}
+
+	srv, err := authtest.NewServer(authtest.Options{Logger: a.logger()})
+	if err != nil {
+		return fmt.Errorf("starting the emulator: %w", err)
+	}
+	defer srv.Close()
+	p := demoProfile(srv)
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.env.Stderr, "Demo Cognito user pool %s and platform running at %s\n", srv.PoolID(), srv.URL())
+	fmt.Fprintf(a.env.Stderr, "Sign in as user %q with password %q.\n\n", user.Username, user.Password)
+
+	flow := a.demoFlow(p, srv, user, auto, noBrowser)
+	s, err := flow.Login(ctx)
+	if err != nil {
+		return err
+	}
+	printSession(a.env.Stderr, s, a.env.Now())
+	for _, u := range srv.ProvisionedUsers() {
+		fmt.Fprintf(a.env.Stderr, "  the platform provisioned %s: access right %q, groups %s\n",
+			u.ExternalID, u.AccessRight, strings.Join(u.Groups, ", "))
+	}
+	fmt.Fprintln(a.env.Stderr, "Demo finished; the demo tokens were kept in memory only.")
+	return nil
+}
+
+// demoProfile is the ready-made profile for the emulator.
+func demoProfile(srv *authtest.Server) config.Profile {
+	app := authtest.DemoPlatformApp()
+	plat := authtest.DemoPlatformOptions()
+	return config.Profile{
+		Name:     "demo",
+		Issuer:   srv.Issuer(),
+		ClientID: authtest.DemoClient().ID,
+		Platform: config.Platform{
+			Kind: config.KindEncodify, BaseURL: srv.PlatformURL(),
+			SiteID: plat.SiteID, IdP: plat.IdP, ClientAppID: app.ID,
+		},
+		LoginTimeout: config.Duration{Duration: 5 * time.Minute},
+	}.WithDefaults()
+}
+
+func hasDisplay(getenv func(string) string) bool {
+	if runtime.GOOS != "linux" && runtime.GOOS != "freebsd" {
+		return true
+	}
+	return getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != ""
+}

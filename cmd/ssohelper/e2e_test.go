@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	keyring "github.com/zalando/go-keyring"
+
+	"github.com/ssohelper/ssohelper/auth"
+	"github.com/ssohelper/ssohelper/auth/authtest"
+	"github.com/ssohelper/ssohelper/auth/config"
+)
+
+var errNotFound = keyring.ErrNotFound
+
+// pageError is a browser that only loads the page and, when the page is an
+// error, returns its text.
+func pageError(ctx context.Context, raw string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 400 {
+		return fmt.Errorf("%s: %s", resp.Status, body)
+	}
+	return nil
+}
+
+// goBrowser is the Go HTTP client playing the user's browser.
+func goBrowser(user, pass string) auth.Opener {
+	return openerFunc((&authtest.Browser{Username: user, Password: pass}).Open)
+}
+
+func TestLoginEndToEnd(t *testing.T) {
+	h := newHarness(t, authtest.Options{})
+	code := h.run(context.Background(), goBrowser("designer", "Design-2026!"), "login")
+	if code != exitOK {
+		t.Fatalf("exit = %d; want 0; stderr:\n%s", code, h.stderr.String())
+	}
+	if h.stdout.Len() != 0 {
+		t.Errorf("stdout = %q; want nothing (people read stderr)", h.stdout.String())
+	}
+	for _, want := range []string{"Signed in as", "designer@example.com", "Designers", "site_36_internalApi"} {
+		if !strings.Contains(h.stderr.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, h.stderr.String())
+		}
+	}
+	b, err := h.store().Get(context.Background(), sessionName("work"))
+	if err != nil {
+		t.Fatalf("saved session: %v", err)
+	}
+	var s auth.Session
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Platform == nil || s.Platform.AccessToken == "" || s.RefreshToken == "" || s.IDToken == "" {
+		t.Errorf("saved session lacks tokens: platform=%v refresh=%t id=%t", s.Platform != nil, s.RefreshToken != "", s.IDToken != "")
+	}
+	if s.Platform != nil && time.Until(s.Platform.Expiry) < 3*time.Hour {
+		t.Errorf("platform expiry in %s; want about 4h (expires_in 14400)", time.Until(s.Platform.Expiry))
+	}
+	for _, tok := range []string{s.IDToken, s.AccessToken, s.RefreshToken, s.Platform.AccessToken} {
+		if strings.Contains(h.stderr.String(), tok) {
+			t.Errorf("a token was printed on stderr")
+		}
+	}
+	users := h.srv.ProvisionedUsers()
+	if len(users) != 1 || users[0].AccessRight != "Sales Manager" {
+		t.Errorf("provisioned users = %+v; want designer with access right Sales Manager", users)
+	}
+}
+
+func TestLoginPlatformNone(t *testing.T) {
+	h := newHarness(t, authtest.Options{})
+	h.writeProfile(func(p *config.Profile) { p.Platform = config.Platform{Kind: config.KindNone} })
+	if code := h.run(context.Background(), goBrowser("admin", "Admin-2026!"), "login"); code != exitOK {
+		t.Fatalf("exit = %d; stderr:\n%s", code, h.stderr.String())
+	}
+	if got := h.srv.Counts().Provision; got != 0 {
+		t.Errorf("provision calls = %d; want 0 for kind none", got)
+	}
+	if !strings.Contains(h.stderr.String(), "platform: none") {
+		t.Errorf("stderr does not say the platform is none:\n%s", h.stderr.String())
+	}
+}
+
+func TestLoginFailures(t *testing.T) {
+	tests := []struct {
+		name     string
+		setup    func(h *harness)
+		opener   func(h *harness) auth.Opener
+		wantCode int
+		wantErr  string // in stderr
+		wantPage string // in the browser-side error, when the browser is stuck
+	}{
+		{
+			name: "user cancels",
+			opener: func(*harness) auth.Opener {
+				return openerFunc((&authtest.Browser{Cancel: true}).Open)
+			},
+			wantCode: exitCancelled, wantErr: "cancelled",
+		},
+		{
+			name: "wrong state",
+			opener: func(h *harness) auth.Opener {
+				return openerFunc(func(ctx context.Context, raw string) error {
+					u, _ := url.Parse(raw)
+					q := u.Query()
+					q.Set("state", "forged-state-from-an-attacker")
+					u.RawQuery = q.Encode()
+					return (&authtest.Browser{Username: "designer", Password: "Design-2026!"}).Open(ctx, u.String())
+				})
+			},
+			wantCode: exitError, wantErr: "state",
+		},
+		{
+			name:     "redirect URI not registered",
+			setup:    func(h *harness) { h.writeProfile(func(p *config.Profile) { p.RedirectPorts = freePorts(h.t, 1) }) },
+			opener:   func(*harness) auth.Opener { return openerFunc(pageError) },
+			wantCode: exitCancelled, wantPage: "An error was encountered with the requested page.",
+		},
+		{
+			name:     "tampered id_token",
+			setup:    func(h *harness) { h.srv.SetTamperIDToken(true) },
+			wantCode: exitError, wantErr: "id_token refused",
+		},
+		{
+			name: "expired id_token",
+			setup: func(h *harness) {
+				h.srv.SetIDTokenHook(func(c map[string]any) { c["exp"] = time.Now().Add(-time.Hour).Unix() })
+			},
+			wantCode: exitError, wantErr: "id_token refused",
+		},
+		{
+			name: "wrong audience",
+			setup: func(h *harness) {
+				h.srv.SetIDTokenHook(func(c map[string]any) { c["aud"] = "someotherclient00000000000" })
+			},
+			wantCode: exitError, wantErr: "id_token refused",
+		},
+		{
+			name:     "platform rejects the client app",
+			setup:    func(h *harness) { h.env[config.EnvPlatformSecret] = "not-the-secret" },
+			wantCode: exitError, wantErr: "client app",
+		},
+		{
+			name:     "user not allowed on the platform",
+			opener:   func(*harness) auth.Opener { return goBrowser("outsider", "Outsider-2026!") },
+			wantCode: exitError, wantErr: "not allowed",
+		},
+		{
+			name:     "identity provider unknown to the platform",
+			setup:    func(h *harness) { h.writeProfile(func(p *config.Profile) { p.Platform.IdP = "okta" }) },
+			wantCode: exitError, wantErr: "okta",
+		},
+		{
+			name:     "platform down",
+			setup:    func(h *harness) { h.srv.SetFault(h.srv.ProvisionPath(), authtest.Fault{Status: 503, Body: "down"}) },
+			wantCode: exitError, wantErr: "platform",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, authtest.Options{})
+			if tt.setup != nil {
+				tt.setup(h)
+			}
+			opener := goBrowser("designer", "Design-2026!")
+			if tt.opener != nil {
+				opener = tt.opener(h)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			var browserErr error
+			code := h.run(ctx, stopOnError(opener, cancel, &browserErr), "login")
+			if code != tt.wantCode {
+				t.Errorf("exit = %d; want %d; stderr:\n%s", code, tt.wantCode, h.stderr.String())
+			}
+			if tt.wantErr != "" && !strings.Contains(h.stderr.String(), tt.wantErr) {
+				t.Errorf("stderr lacks %q:\n%s", tt.wantErr, h.stderr.String())
+			}
+			if tt.wantPage != "" && (browserErr == nil || !strings.Contains(browserErr.Error(), tt.wantPage)) {
+				t.Errorf("browser error = %v; want it to show %q", browserErr, tt.wantPage)
+			}
+			if _, err := h.store().Get(context.Background(), sessionName("work")); err == nil {
+				t.Errorf("a session was saved after a failed sign-in")
+			}
+		})
+	}
+}

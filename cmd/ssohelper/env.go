@@ -1,0 +1,54 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ssohelper/ssohelper/auth"
+	"github.com/ssohelper/ssohelper/keystore"
+)
+
+// Env holds every dependency that touches the operating system, so tests
+// can run the real command with fakes (kubelogin's headless constructor).
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	HTTP           *http.Client
+	Now            func() time.Time
+	// Opener opens the system browser; nil means --no-browser.
+	Opener auth.Opener
+	// Keyring is the OS keyring; tests pass an in-memory or file keyring.
+	Keyring keystore.Keyring
+	// DataDir holds the encrypted token files (default $XDG_DATA_HOME/ssohelper).
+	DataDir string
+}
+
+// httpTimeout bounds every request to the identity provider and platform.
+const httpTimeout = 30 * time.Second
+
+func osEnv() *Env {
+	return &Env{
+		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
+		Getenv:  os.Getenv,
+		HTTP:    &http.Client{Timeout: httpTimeout},
+		Now:     time.Now,
+		Opener:  &systemBrowser{stderr: os.Stderr},
+		Keyring: keystore.OSKeyring{},
+		DataDir: dataDir(os.Getenv),
+	}
+}
+
+// dataDir is $XDG_DATA_HOME/ssohelper, else ~/.local/share/ssohelper.
+func dataDir(getenv func(string) string) string {
+	if d := getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "ssohelper")
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(h, ".local", "share", "ssohelper")
+	}
+	return filepath.Join(os.TempDir(), "ssohelper")
+}

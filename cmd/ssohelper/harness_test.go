@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ssohelper/ssohelper/auth"
+	"github.com/ssohelper/ssohelper/auth/authtest"
+	"github.com/ssohelper/ssohelper/auth/config"
+	"github.com/ssohelper/ssohelper/keystore"
+)
+
+// harness runs the real command against the emulator with fakes for the
+// OS: an in-memory keyring, a temp data dir and config file, and an opener
+// chosen by the test.
+type harness struct {
+	t       *testing.T
+	srv     *authtest.Server
+	dir     string
+	ports   []int
+	env     map[string]string
+	keyring *memKeyring
+	stdout  bytes.Buffer
+	stderr  bytes.Buffer
+}
+
+func newHarness(t *testing.T, opts authtest.Options) *harness {
+	t.Helper()
+	h := &harness{t: t, dir: t.TempDir(), ports: freePorts(t, 3), keyring: &memKeyring{m: map[string]string{}}}
+	client := authtest.DemoClient()
+	client.CallbackURLs, client.LogoutURLs = nil, nil
+	for _, p := range h.ports {
+		client.CallbackURLs = append(client.CallbackURLs, fmt.Sprintf("http://localhost:%d/callback", p))
+		client.LogoutURLs = append(client.LogoutURLs, fmt.Sprintf("http://localhost:%d/signed-out", p))
+	}
+	if opts.Clients == nil {
+		opts.Clients = []authtest.Client{client}
+	}
+	srv, err := authtest.NewServer(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	h.srv = srv
+	h.env = map[string]string{
+		config.EnvConfig:         filepath.Join(h.dir, "config.toml"),
+		config.EnvPlatformSecret: authtest.DemoPlatformApp().Secret,
+	}
+	h.writeProfile(nil)
+	return h
+}
+
+// profile is the emulator profile the tests start from.
+func (h *harness) profile() config.Profile {
+	p := demoProfile(h.srv)
+	p.Name = "work"
+	p.RedirectPorts = h.ports
+	p.LoginTimeout = config.Duration{Duration: 30 * time.Second}
+	return p
+}
+
+// writeProfile saves the config file with the profile, changed by mod.
+func (h *harness) writeProfile(mod func(*config.Profile)) {
+	h.t.Helper()
+	p := h.profile()
+	if mod != nil {
+		mod(&p)
+	}
+	f := &config.File{DefaultProfile: p.Name, Profiles: map[string]config.Profile{p.Name: p}}
+	if err := f.Save(h.env[config.EnvConfig]); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// run executes the command line with opener as the system browser.
+func (h *harness) run(ctx context.Context, opener auth.Opener, args ...string) int {
+	h.stdout.Reset()
+	h.stderr.Reset()
+	env := &Env{
+		Stdout: &h.stdout, Stderr: &h.stderr,
+		Getenv:  func(k string) string { return h.env[k] },
+		HTTP:    &http.Client{Timeout: 10 * time.Second},
+		Now:     time.Now,
+		Opener:  opener,
+		Keyring: h.keyring,
+		DataDir: filepath.Join(h.dir, "data"),
+	}
+	return run(ctx, args, env)
+}
+
+// storedSession reads the saved session of profile through the real store.
+func (h *harness) store() *keystore.Store {
+	st, err := keystore.New(keystore.Options{Dir: filepath.Join(h.dir, "data"), Keyring: h.keyring})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return st
+}
+
+// freePorts finds n loopback ports that are free right now.
+func freePorts(t *testing.T, n int) []int {
+	t.Helper()
+	var ports []int
+	var ls []net.Listener
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ls = append(ls, l)
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+	}
+	for _, l := range ls {
+		l.Close()
+	}
+	return ports
+}
+
+// memKeyring is an in-memory keystore.Keyring.
+type memKeyring struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (k *memKeyring) Get(service, user string) (string, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	v, ok := k.m[service+"/"+user]
+	if !ok {
+		return "", errNotFound
+	}
+	return v, nil
+}
+
+func (k *memKeyring) Set(service, user, password string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.m[service+"/"+user] = password
+	return nil
+}
+
+func (k *memKeyring) Delete(service, user string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.m, service+"/"+user)
+	return nil
+}
+
+// openerFunc adapts a function to auth.Opener.
+type openerFunc func(ctx context.Context, url string) error
+
+func (f openerFunc) Open(ctx context.Context, url string) error { return f(ctx, url) }
+
+// stopOnError wraps an opener: when the browser side fails (the user is
+// stuck on an error page), it records why and cancels the sign-in, the way
+// a user would press Ctrl-C.
+func stopOnError(o auth.Opener, cancel context.CancelFunc, got *error) auth.Opener {
+	var mu sync.Mutex
+	return openerFunc(func(ctx context.Context, url string) error {
+		err := o.Open(ctx, url)
+		if err != nil && !errors.Is(err, context.Canceled) {
+			mu.Lock()
+			*got = err
+			mu.Unlock()
+			cancel()
+		}
+		return err
+	})
+}

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/ssohelper/ssohelper/auth"
+)
+
+// printSession tells a person who is signed in. It prints no token.
+func printSession(w io.Writer, s *auth.Session, now time.Time) {
+	c := s.Claims
+	fmt.Fprintf(w, "Signed in as %s", c.DisplayName())
+	if c.Email != "" && c.Email != c.DisplayName() {
+		fmt.Fprintf(w, " <%s>", c.Email)
+	}
+	fmt.Fprintf(w, " (profile %s)\n", s.Profile)
+	if len(c.Groups) > 0 {
+		fmt.Fprintf(w, "  groups:   %s\n", strings.Join(c.Groups, ", "))
+	}
+	if s.Platform != nil {
+		fmt.Fprintf(w, "  platform: scope %s, token valid until %s\n", s.Platform.Scope, when(s.Platform.Expiry, now))
+	} else {
+		fmt.Fprintln(w, "  platform: none (the identity provider's tokens are handed out)")
+	}
+	fmt.Fprintf(w, "  id token: valid until %s\n", when(s.Expiry, now))
+	if s.RefreshToken == "" {
+		fmt.Fprintln(w, "  no refresh token: you will need to sign in again when it expires")
+	}
+}
+
+func when(t, now time.Time) string {
+	if t.IsZero() {
+		return "unknown"
+	}
+	return fmt.Sprintf("%s (in %s)", t.Local().Format("2006-01-02 15:04 MST"), t.Sub(now).Round(time.Minute))
+}

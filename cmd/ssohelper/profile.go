@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/ssohelper/ssohelper/auth/config"
+	"github.com/ssohelper/ssohelper/auth/platform"
+	"github.com/ssohelper/ssohelper/keystore"
+)
+
+// keyringTimeout bounds every call to the system keyring.
+const keyringTimeout = 5 * time.Second
+
+// configPath is --config, else $SSOHELPER_CONFIG, else the user config dir.
+func (a *app) configPath() (string, error) {
+	if a.g.configPath != "" {
+		return a.g.configPath, nil
+	}
+	if p := a.env.Getenv(config.EnvConfig); p != "" {
+		return p, nil
+	}
+	return config.Path()
+}
+
+// profile loads the selected profile and applies flag and environment
+// overrides (flags win). With no config file, --issuer and --client-id
+// alone make an ad-hoc profile named "default".
+func (a *app) profile(flags config.Overrides) (config.Profile, error) {
+	path, err := a.configPath()
+	if err != nil {
+		return config.Profile{}, err
+	}
+	f, err := config.Load(path)
+	if err != nil {
+		return config.Profile{}, err
+	}
+	o := config.FromEnv(a.env.Getenv)
+	merge(&o, flags)
+	if a.g.profile != "" {
+		o.Profile = a.g.profile
+	}
+	var p config.Profile
+	if len(f.Profiles) == 0 && o.Profile == "" && o.Issuer != "" && o.ClientID != "" {
+		p = config.Profile{Name: "default"}
+	} else if p, err = f.Profile(o.Profile); err != nil {
+		return config.Profile{}, fmt.Errorf("%w (config file: %s)", err, path)
+	}
+	p = p.Apply(o).WithDefaults()
+	if err := p.Validate(); err != nil {
+		return config.Profile{}, err
+	}
+	return p, nil
+}
+
+func merge(dst *config.Overrides, src config.Overrides) {
+	if src.Profile != "" {
+		dst.Profile = src.Profile
+	}
+	if src.Issuer != "" {
+		dst.Issuer = src.Issuer
+	}
+	if src.ClientID != "" {
+		dst.ClientID = src.ClientID
+	}
+	if len(src.RedirectPorts) > 0 {
+		dst.RedirectPorts = src.RedirectPorts
+	}
+	dst.NoBrowser = dst.NoBrowser || src.NoBrowser
+}
+
+// store opens the secret store: the system keyring, or the opt-in file
+// store, which is announced on every use.
+func (a *app) store() (*keystore.Store, error) {
+	kr := a.env.Keyring
+	if a.g.fileStore {
+		path := filepath.Join(a.env.DataDir, "vault.key")
+		fmt.Fprintf(a.env.Stderr, "ssohelper: using the file store (%s) instead of the system keyring: anyone who can read your files can read your tokens\n", path)
+		kr = keystore.NewFileKeyring(path)
+	}
+	return keystore.New(keystore.Options{Dir: a.env.DataDir, Keyring: kr, Timeout: keyringTimeout, Logger: a.logger()})
+}
+
+// secret returns the client ("client") or platform ("platform") secret of p:
+// from the environment, else from the store.
+func (a *app) secret(ctx context.Context, p config.Profile, which string) (string, error) {
+	if s, ok := config.SecretFromEnv(a.env.Getenv, which); ok {
+		return s, nil
+	}
+	st, err := a.store()
+	if err != nil {
+		return "", err
+	}
+	b, err := st.Get(ctx, secretName(p.Name, which))
+	if errors.Is(err, keystore.ErrNotFound) {
+		env := config.EnvClientSecret
+		if which == "platform" {
+			env = config.EnvPlatformSecret
+		}
+		return "", fmt.Errorf("%w: profile %s needs the %s secret: set $%s or run `ssohelper config set-secret %s`", errUsage, p.Name, which, env, which)
+	}
+	if err != nil {
+		return "", fmt.Errorf("reading the %s secret: %w", which, err)
+	}
+	return string(b), nil
+}
+
+func secretName(profile, which string) string { return "secret/" + profile + "/" + which }
+func sessionName(profile string) string       { return "session/" + profile }
+
+// exchanger builds the platform exchanger of p; nil for kind "none".
+func (a *app) exchanger(ctx context.Context, p config.Profile) (*platform.Encodify, error) {
+	if p.Platform.Kind != config.KindEncodify {
+		return nil, nil
+	}
+	secret, err := a.secret(ctx, p, "platform")
+	if err != nil {
+		return nil, err
+	}
+	return &platform.Encodify{
+		BaseURL: p.Platform.BaseURL, SiteID: p.Platform.SiteID, IdP: p.Platform.IdP,
+		ClientAppID: p.Platform.ClientAppID, ClientAppSecret: secret,
+		HTTP: a.env.HTTP, Now: a.env.Now, Logger: a.logger(),
+	}, nil
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/spf13/cobra"
+)
+
+// globals are the flags every subcommand shares.
+type globals struct {
+	configPath string
+	profile    string
+	verbose    bool
+	fileStore  bool
+}
+
+// app is one invocation: the OS dependencies plus the parsed global flags.
+type app struct {
+	env *Env
+	g   globals
+}
+
+func (a *app) logger() *slog.Logger {
+	if !a.g.verbose {
+		return slog.New(slog.DiscardHandler)
+	}
+	return slog.New(slog.NewTextHandler(a.env.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// run executes one command line and returns the exit code.
+func run(ctx context.Context, args []string, env *Env) int {
+	a := &app{env: env}
+	root := a.rootCmd()
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err != nil {
+		report(env.Stderr, err)
+	}
+	return exitCode(err)
+}
+
+func (a *app) rootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "ssohelper",
+		Short: "Desktop sign-in helper for Amazon Cognito–backed platforms",
+		Long: `ssohelper signs you in with Amazon Cognito (or any OpenID Connect provider)
+through your browser, exchanges the result for a platform token, and hands
+tokens to creative-suite plugins and command-line tools.
+
+Machine output goes to stdout; messages for people go to stderr.
+Exit codes: 0 ok, 1 error, 2 cancelled, 3 configuration or usage error,
+4 sign-in required.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(a.env.Stderr)
+	root.SetErr(a.env.Stderr)
+	root.SetIn(a.env.Stdin)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.g.configPath, "config", "", "config file (default $SSOHELPER_CONFIG or <user config dir>/ssohelper/config.toml)")
+	pf.StringVarP(&a.g.profile, "profile", "p", "", "profile to use (default $SSOHELPER_PROFILE, then default_profile)")
+	pf.BoolVarP(&a.g.verbose, "verbose", "v", false, "debug logs on stderr (tokens are never logged)")
+	pf.BoolVar(&a.g.fileStore, "insecure-file-store", false, "keep the vault key in a 0600 file instead of the system keyring")
+	root.AddCommand(a.loginCmd(), a.demoCmd(), a.configCmd())
+	return root
+}

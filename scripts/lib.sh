@@ -1,0 +1,31 @@
+# shellcheck shell=bash
+# Shared helpers for the project scripts. Source it; do not run it.
+
+# die prints a message on stderr and exits non-zero.
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# need_go fails with a clear message when Go is missing.
+need_go() {
+	command -v go >/dev/null 2>&1 || die "Go is not installed: install Go 1.26 or newer (https://go.dev/doc/install) and run this again"
+}
+
+# need_debs PKG... installs missing Debian packages with apt-get when root,
+# else prints the exact command to run and fails.
+need_debs() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		die "missing Debian packages; run: sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}"
+	fi
+	echo "Installing Debian packages: ${missing[*]}" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >&2 || die "apt-get update failed"
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 || die "apt-get install ${missing[*]} failed"
+}
+
+# Packages the test suite needs: a real browser, a real Secret Service and a
+# real X server for the window tests.
+TEST_DEBS=(chromium gnome-keyring libsecret-tools dbus xvfb xauth imagemagick xdotool)
