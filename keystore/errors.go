@@ -53,6 +53,8 @@ func mapKeyringError(err error) error {
 		return nil
 	case errors.Is(err, keyring.ErrNotFound), errors.Is(err, ErrNotFound):
 		return ErrNotFound
+	case errors.Is(err, ErrKeyringUnavailable):
+		return err // Already explained.
 	case isLocked(err):
 		return fmt.Errorf("%w: %s: %w", ErrKeyringUnavailable, hintLocked, err)
 	case isUnavailable(err):

@@ -23,15 +23,28 @@ type Keyring interface {
 type OSKeyring struct{}
 
 // Get reads the secret stored for service and user.
-func (OSKeyring) Get(service, user string) (string, error) { return keyring.Get(service, user) }
+func (OSKeyring) Get(service, user string) (string, error) {
+	if err := checkSessionBus(); err != nil {
+		return "", err
+	}
+	return keyring.Get(service, user)
+}
 
 // Set stores password for service and user, replacing any previous one.
 func (OSKeyring) Set(service, user, password string) error {
+	if err := checkSessionBus(); err != nil {
+		return err
+	}
 	return keyring.Set(service, user, password)
 }
 
 // Delete removes the secret stored for service and user.
-func (OSKeyring) Delete(service, user string) error { return keyring.Delete(service, user) }
+func (OSKeyring) Delete(service, user string) error {
+	if err := checkSessionBus(); err != nil {
+		return err
+	}
+	return keyring.Delete(service, user)
+}
 
 // Describe names the keyring for status output.
 func (OSKeyring) Describe() string { return osKeyringKind }

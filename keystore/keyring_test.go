@@ -92,15 +92,34 @@ func TestOSKeyringUnavailable(t *testing.T) {
 	if runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
 		t.Skip("go-keyring uses D-Bus only on Linux and BSD")
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestOSKeyringUnavailable$")
-	cmd.Env = append(os.Environ(), "SSOHELPER_KEYSTORE_CHILD=unavailable",
-		"DBUS_SESSION_BUS_ADDRESS=unix:path="+filepath.Join(t.TempDir(), "no-bus"))
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("child: %v\n%s", err, out)
+	if _, err := os.Stat(fmt.Sprintf("/run/user/%d/bus", os.Getuid())); err == nil {
+		t.Skip("this machine has a user session bus at /run/user/<uid>/bus")
 	}
-	if !strings.Contains(string(out), "errors.Is(ErrKeyringUnavailable)=true") || !strings.Contains(string(out), "gnome-keyring") {
-		t.Errorf("child output:\n%s\nwant ErrKeyringUnavailable with install hints", out)
+	// A dbus-launch on PATH that leaves a mark: godbus runs it to start a
+	// stray session bus when it finds none, and it must not get that far.
+	bin := t.TempDir()
+	mark := filepath.Join(bin, "dbus-launch-ran")
+	script := "#!/bin/sh\ntouch '" + mark + "'\nexit 1\n"
+	if err := os.WriteFile(filepath.Join(bin, "dbus-launch"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, busAddress string }{
+		{"bus socket missing", "unix:path=" + filepath.Join(t.TempDir(), "no-bus")},
+		{"no bus address", ""},
+	} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestOSKeyringUnavailable$")
+		cmd.Env = append(os.Environ(), "SSOHELPER_KEYSTORE_CHILD=unavailable",
+			"DBUS_SESSION_BUS_ADDRESS="+tc.busAddress, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: child: %v\n%s", tc.name, err, out)
+		}
+		if !strings.Contains(string(out), "errors.Is(ErrKeyringUnavailable)=true") || !strings.Contains(string(out), "gnome-keyring") {
+			t.Errorf("%s: child output:\n%s\nwant ErrKeyringUnavailable with install hints", tc.name, out)
+		}
+	}
+	if _, err := os.Stat(mark); err == nil {
+		t.Errorf("dbus-launch ran; want no session bus started behind the user's back")
 	}
 }
 

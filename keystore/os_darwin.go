@@ -8,6 +8,9 @@ import (
 // osKeyringKind names the system keyring go-keyring uses on this OS.
 const osKeyringKind = "system keyring (macOS Keychain)"
 
+// checkSessionBus does nothing: this OS's keyring needs no D-Bus.
+func checkSessionBus() error { return nil }
+
 // defaultDataHome returns ~/Library/Application Support.
 func defaultDataHome() (string, error) { return os.UserConfigDir() }
 

@@ -4,12 +4,31 @@ package keystore
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 )
 
 // osKeyringKind names the system keyring go-keyring uses on this OS.
 const osKeyringKind = "system keyring (Secret Service)"
+
+// checkSessionBus returns ErrKeyringUnavailable when there is no D-Bus
+// session bus to find. Without it godbus would run dbus-launch, which starts
+// a session bus daemon that outlives this process: one more stray daemon for
+// every call on a headless machine.
+func checkSessionBus() error {
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
+		return nil
+	}
+	runtimeDir := fmt.Sprintf("/run/user/%d", os.Getuid())
+	for _, f := range []string{"bus", "dbus-session"} { // Where godbus looks next.
+		if _, err := os.Stat(filepath.Join(runtimeDir, f)); err == nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: %s: DBUS_SESSION_BUS_ADDRESS is not set and %s has no bus socket",
+		ErrKeyringUnavailable, hintUnavailable, runtimeDir)
+}
 
 // defaultDataHome returns $HOME/.local/share, the XDG default for
 // XDG_DATA_HOME.

@@ -5,6 +5,9 @@ import "os"
 // osKeyringKind names the system keyring go-keyring uses on this OS.
 const osKeyringKind = "system keyring (Windows Credential Manager)"
 
+// checkSessionBus does nothing: this OS's keyring needs no D-Bus.
+func checkSessionBus() error { return nil }
+
 // defaultDataHome returns %AppData%.
 func defaultDataHome() (string, error) { return os.UserConfigDir() }
 

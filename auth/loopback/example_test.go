@@ -26,7 +26,8 @@ func Example() {
 	// redirect_uri=srv.RedirectURI(). This stands in for the browser
 	// following the identity provider's redirect.
 	go func() {
-		resp, err := http.Get(srv.RedirectURI() + "?code=example-code&state=xyz")
+		browser := &http.Client{Timeout: 10 * time.Second}
+		resp, err := browser.Get(srv.RedirectURI() + "?code=example-code&state=xyz")
 		if err == nil {
 			resp.Body.Close()
 		}

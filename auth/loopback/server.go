@@ -119,9 +119,11 @@ func newServer(path string, port int, ls []net.Listener, logger *slog.Logger) *S
 		s.hosts["localhost"], s.hosts["127.0.0.1"], s.hosts["[::1]"] = true, true, true
 	}
 	s.http = &http.Server{
-		Handler:           http.HandlerFunc(s.handle),
+		Handler: http.HandlerFunc(s.handle),
+		// No ReadTimeout: its deadline would cancel a callback request
+		// still waiting for Wait. GET has no body; the header timeout
+		// is the slow-client guard.
 		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
 		IdleTimeout:       30 * time.Second,
 		MaxHeaderBytes:    16 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelDebug),

@@ -40,8 +40,10 @@ func TestWaitContextEnds(t *testing.T) {
 		{"cancel", cancelled, context.Canceled, "loopback: stopped waiting for the browser: context canceled"},
 		{"deadline", newExpiredContext(5 * time.Minute), context.DeadlineExceeded,
 			"loopback: timed out waiting for the browser after 5m0s: context deadline exceeded"},
-		{"deadline under a second", newExpiredContext(1500 * time.Millisecond), context.DeadlineExceeded,
-			"loopback: timed out waiting for the browser after 2s: context deadline exceeded"},
+		{"deadline in minutes and seconds", newExpiredContext(90 * time.Second), context.DeadlineExceeded,
+			"loopback: timed out waiting for the browser after 1m30s: context deadline exceeded"},
+		{"deadline already past", newExpiredContext(-time.Second), context.DeadlineExceeded,
+			"loopback: timed out waiting for the browser: context deadline exceeded"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -20,7 +20,7 @@ die() { printf '%s: %s\n' "$me" "$*" >&2; exit 1; }
 
 [ $# -gt 0 ] || { printf 'usage: %s CMD [ARG...]\n' "$me" >&2; exit 2; }
 
-for tool in dbus-run-session gnome-keyring-daemon secret-tool timeout; do
+for tool in dbus-run-session dbus-send gnome-keyring-daemon secret-tool timeout; do
 	command -v "$tool" >/dev/null 2>&1 ||
 		die "$tool not found; install the Debian packages dbus, gnome-keyring, libsecret-tools and coreutils"
 done
@@ -52,6 +52,15 @@ dbus-run-session -- sh -c '
 	die() { printf "%s: %s\n" "$me" "$*" >&2; exit 1; }
 	printf %s pass | timeout 10 gnome-keyring-daemon --unlock --components=secrets >/dev/null ||
 		die "gnome-keyring-daemon did not start"
+	# The daemon claims its bus name shortly after it forks. Wait for that, or
+	# the probe below would D-Bus-activate a second, locked daemon.
+	i=0
+	until dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+		org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q "boolean true"; do
+		i=$((i + 1))
+		[ "$i" -le 100 ] || die "gnome-keyring-daemon did not claim org.freedesktop.secrets on the bus within 10s"
+		sleep 0.1
+	done
 	printf %s probe-value | timeout 10 secret-tool store --label="with-keyring.sh probe" with-keyring probe ||
 		die "the Secret Service did not accept a probe entry (secret-tool store failed)"
 	got=$(timeout 10 secret-tool lookup with-keyring probe) ||
