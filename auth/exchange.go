@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -100,4 +101,16 @@ func tokenError(op string, err error) error {
 		return &TokenError{Op: op, Code: re.ErrorCode, Description: re.ErrorDescription, Status: status}
 	}
 	return fmt.Errorf("%s: %w", op, err)
+}
+
+// oauthErrorBody reads error and error_description from a JSON error body.
+func oauthErrorBody(body []byte) (code, description string) {
+	var e struct {
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+	}
+	if json.Unmarshal(body, &e) != nil {
+		return "", ""
+	}
+	return e.Error, e.Description
 }

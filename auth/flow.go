@@ -47,7 +47,7 @@ func (f *Flow) Login(ctx context.Context) (*Session, error) {
 	ctx, cancel := context.WithTimeout(ctx, f.Profile.LoginTimeout.Duration)
 	defer cancel()
 
-	meta, err := f.Provider(ctx)
+	meta, err := f.Metadata(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -96,31 +96,17 @@ func (f *Flow) Login(ctx context.Context) (*Session, error) {
 	return s, nil
 }
 
-// Provider returns the provider metadata: the profile's explicit endpoints
+// Metadata returns the provider metadata: the profile's explicit endpoints
 // when it has them, else discovery (cached per run).
-func (f *Flow) Provider(ctx context.Context) (*Metadata, error) {
-	p := f.Profile
-	if e := p.Endpoints; e.Authorization != "" {
-		m := &Metadata{
-			Issuer: p.IssuerURL(), AuthorizationEndpoint: e.Authorization, TokenEndpoint: e.Token,
-			JWKSURI: e.JWKS, UserInfoEndpoint: e.UserInfo, RevocationEndpoint: e.Revocation, EndSessionEndpoint: e.Logout,
-		}
-		fillCognitoEndpoints(m)
-		return m, nil
+func (f *Flow) Metadata(ctx context.Context) (*Metadata, error) {
+	if f.Discoverer == nil {
+		f.Discoverer = &Discoverer{HTTP: f.HTTP}
 	}
-	d := f.Discoverer
-	if d == nil {
-		d = &Discoverer{HTTP: f.HTTP}
-		f.Discoverer = d
-	}
-	return d.Discover(ctx, p.IssuerURL())
+	return metadataFor(ctx, f.Profile, f.Discoverer)
 }
 
 func (f *Flow) verify(ctx context.Context, m *Metadata, idToken, nonce string) (*Claims, error) {
-	v, err := NewVerifier(VerifierConfig{
-		Issuer: m.Issuer, ClientID: f.Profile.ClientID, JWKSURL: m.JWKSURI,
-		Cognito: f.Profile.IsCognito(), HTTP: f.HTTP, Now: f.Now,
-	})
+	v, err := verifierFor(m, f.Profile, f.HTTP, f.Now)
 	if err != nil {
 		return nil, err
 	}

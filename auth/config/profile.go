@@ -31,6 +31,8 @@ const (
 	DefaultCallbackPath = "/callback"
 	// DefaultLoginTimeout bounds one interactive sign-in when a profile sets none.
 	DefaultLoginTimeout = 5 * time.Minute
+	// DefaultSessionLifetime is Cognito's default refresh token expiration.
+	DefaultSessionLifetime = 30 * 24 * time.Hour
 )
 
 // Profile is one named sign-in configuration.
@@ -56,6 +58,10 @@ type Profile struct {
 	CallbackPath string `toml:"callback_path,omitempty"`
 	// LoginTimeout bounds one interactive sign-in (10s to 1h). Default DefaultLoginTimeout.
 	LoginTimeout Duration `toml:"login_timeout,omitempty"`
+	// SessionLifetime is the app client's refresh token expiration: after
+	// that long from a sign-in, the user must sign in again (1h to 3650 days,
+	// written in hours, e.g. "720h"). Default DefaultSessionLifetime (30 days).
+	SessionLifetime Duration `toml:"session_lifetime,omitempty"`
 	// LogoutURI is a registered sign-out URL passed to the logout endpoint. Optional.
 	LogoutURI string `toml:"logout_uri,omitempty"`
 	// Endpoints override discovery; all optional, but authorization, token and jwks go together.
@@ -131,6 +137,9 @@ func (p Profile) WithDefaults() Profile {
 	if p.LoginTimeout.Duration == 0 {
 		p.LoginTimeout.Duration = DefaultLoginTimeout
 	}
+	if p.SessionLifetime.Duration == 0 {
+		p.SessionLifetime.Duration = DefaultSessionLifetime
+	}
 	if p.Platform.Kind == "" {
 		p.Platform.Kind = KindNone
 	}
@@ -154,13 +163,21 @@ func (p Profile) IssuerURL() string {
 }
 
 // IsCognito reports whether the profile signs in with Amazon Cognito: a user pool is
-// configured, or the issuer's host is cognito-idp.<region>.amazonaws.com.
+// configured, the issuer's host is cognito-idp.<region>.amazonaws.com, or the issuer
+// is a loopback Cognito emulator whose path is a user pool id (http://127.0.0.1:N/<pool>).
+// Cognito profiles get Cognito's stricter checks (token_use, 26-character client id).
 func (p Profile) IsCognito() bool {
 	if p.UserPoolID != "" {
 		return true
 	}
 	u, err := url.Parse(p.Issuer)
-	return err == nil && cognitoHost.MatchString(u.Hostname())
+	if err != nil {
+		return false
+	}
+	if cognitoHost.MatchString(u.Hostname()) {
+		return true
+	}
+	return isLoopback(u.Hostname()) && poolIDPattern.MatchString(strings.TrimPrefix(u.Path, "/"))
 }
 
 // RedirectURI returns the loopback redirect URI for port,

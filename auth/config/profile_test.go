@@ -52,7 +52,9 @@ func TestIsCognito(t *testing.T) {
 		{Profile{UserPoolID: "eu-west-1_A"}, true},
 		{Profile{Issuer: "https://cognito-idp.us-gov-west-1.amazonaws.com/us-gov-west-1_A"}, true},
 		{Profile{Issuer: "https://accounts.example.com"}, false},
-		{Profile{Issuer: "http://127.0.0.1:41234/eu-west-1_SSOdemo1"}, false},
+		{Profile{Issuer: "http://127.0.0.1:41234/eu-west-1_SSOdemo1"}, true},
+		{Profile{Issuer: "https://idp.example.com/eu-west-1_SSOdemo1"}, false},
+		{Profile{Issuer: "http://127.0.0.1:41234/realms/demo"}, false},
 		{Profile{Issuer: "https://cognito-idp.eu-west-1.amazonaws.com.evil.example/x"}, false},
 	}
 	for _, tt := range tests {

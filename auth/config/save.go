@@ -78,6 +78,9 @@ func (p Profile) compact() Profile {
 	if p.LoginTimeout.Duration == DefaultLoginTimeout {
 		p.LoginTimeout.Duration = 0
 	}
+	if p.SessionLifetime.Duration == DefaultSessionLifetime {
+		p.SessionLifetime.Duration = 0
+	}
 	if p.Platform.Kind == KindNone {
 		p.Platform.Kind = ""
 	}

@@ -21,7 +21,7 @@ func validProfile() Profile {
 
 func TestValidateAcceptsValidProfiles(t *testing.T) {
 	generic := Profile{Name: "g", Issuer: "https://accounts.example.com", ClientID: "x"}.WithDefaults()
-	emulator := Profile{Name: "demo", Issuer: "http://127.0.0.1:41234/eu-west-1_SSOdemo1", ClientID: "demo"}.WithDefaults()
+	emulator := Profile{Name: "demo", Issuer: "http://127.0.0.1:41234/eu-west-1_SSOdemo1", ClientID: "7demo0client0ssohelper0abc"}.WithDefaults()
 	gov := validProfile()
 	gov.UserPoolID, gov.Region = "us-gov-west-1_X1", ""
 	gov = gov.WithDefaults()

@@ -68,10 +68,29 @@ func (c *chromium) opener() auth.Opener {
 	})
 }
 
+// profileDir is a fresh Chromium profile. Chromium may still be writing
+// to it for a moment after it is told to quit, so it is removed best-effort
+// rather than with t.TempDir's strict cleanup.
+func (c *chromium) profileDir() string {
+	dir, err := os.MkdirTemp("", "ssohelper-chromium-")
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.t.Cleanup(func() {
+		for range 20 {
+			if os.RemoveAll(dir) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+	return dir
+}
+
 func (c *chromium) browse(url string) error {
 	ctx := context.Background()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(c.exec), chromedp.NoSandbox, chromedp.UserDataDir(c.t.TempDir()),
+		chromedp.ExecPath(c.exec), chromedp.NoSandbox, chromedp.UserDataDir(c.profileDir()),
 		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
 	)
