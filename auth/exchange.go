@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -22,6 +24,7 @@ type TokenError struct {
 	Code        string // e.g. invalid_grant
 	Description string
 	Status      int
+	RetryAfter  time.Duration // from a 429 or 503 answer's Retry-After
 }
 
 func (e *TokenError) Error() string {
@@ -94,11 +97,12 @@ func tokensFrom(tok *oauth2.Token, op string) (*Tokens, error) {
 func tokenError(op string, err error) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
-		status := 0
+		te := &TokenError{Op: op, Code: re.ErrorCode, Description: re.ErrorDescription}
 		if re.Response != nil {
-			status = re.Response.StatusCode
+			te.Status = re.Response.StatusCode
+			te.RetryAfter = retryAfter(re.Response.Header.Get("Retry-After"))
 		}
-		return &TokenError{Op: op, Code: re.ErrorCode, Description: re.ErrorDescription, Status: status}
+		return te
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }
@@ -113,4 +117,13 @@ func oauthErrorBody(body []byte) (code, description string) {
 		return "", ""
 	}
 	return e.Error, e.Description
+}
+
+// retryAfter reads a Retry-After header given in seconds; 0 when absent.
+func retryAfter(v string) time.Duration {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 0 {
+		return 0
+	}
+	return time.Duration(n) * time.Second
 }

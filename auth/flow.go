@@ -63,7 +63,9 @@ func (f *Flow) Login(ctx context.Context) (*Session, error) {
 		return nil, err
 	}
 	oc := oauthConfig(meta, f.Profile.ClientID, f.ClientSecret, srv.RedirectURI(), f.Profile.Scopes)
-	f.openBrowser(ctx, oc.AuthCodeURL(req.state, req.options()...))
+	out := &gatedWriter{w: f.Out}
+	defer out.close() // the opener goroutine may outlive Login; it must not write after
+	f.openBrowser(ctx, out, oc.AuthCodeURL(req.state, req.options(f.Profile.Scopes)...))
 
 	res, err := srv.Wait(ctx, loopback.Expect{State: req.state, Issuer: meta.Issuer})
 	if err != nil {
@@ -81,11 +83,15 @@ func (f *Flow) Login(ctx context.Context) (*Session, error) {
 		return nil, err
 	}
 	log.Debug("id_token verified", "sub", claims.Subject)
+	f.addUserInfo(ctx, meta, toks.AccessToken, claims)
 
 	s := &Session{
 		Profile: f.Profile.Name, Issuer: meta.Issuer, ClientID: f.Profile.ClientID,
 		IDToken: toks.IDToken, AccessToken: toks.AccessToken, RefreshToken: toks.RefreshToken,
 		Expiry: toks.Expiry, Claims: *claims, SignedInAt: now(f.Now),
+	}
+	if s.RefreshToken != "" {
+		s.SessionEnd = s.SignedInAt.Add(f.Profile.SessionLifetime.Duration)
 	}
 	if f.Exchanger != nil {
 		if s.Platform, err = f.Exchanger.Exchange(ctx, toks.IDToken); err != nil {
@@ -115,11 +121,7 @@ func (f *Flow) verify(ctx context.Context, m *Metadata, idToken, nonce string) (
 
 // openBrowser always prints the URL so the user can copy it, then starts
 // the opener on its own goroutine; a failing opener is reported, not fatal.
-func (f *Flow) openBrowser(ctx context.Context, authURL string) {
-	out := f.Out
-	if out == nil {
-		out = io.Discard
-	}
+func (f *Flow) openBrowser(ctx context.Context, out io.Writer, authURL string) {
 	if f.Opener == nil {
 		fmt.Fprintf(out, "Open this address in your browser to sign in:\n\n  %s\n\n", authURL)
 		return

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"slices"
 
 	"golang.org/x/oauth2"
 )
@@ -29,11 +30,17 @@ func newAuthRequest() (authRequest, error) {
 
 // options are the authorize-URL parameters: PKCE S256 always (Cognito does
 // not advertise code_challenge_methods_supported but honours it) and nonce.
-func (r authRequest) options() []oauth2.AuthCodeOption {
-	return []oauth2.AuthCodeOption{
+// A request for offline_access also asks for consent, without which OpenID
+// Connect providers grant no refresh token (OIDC Core section 11).
+func (r authRequest) options(scopes []string) []oauth2.AuthCodeOption {
+	opts := []oauth2.AuthCodeOption{
 		oauth2.S256ChallengeOption(r.verifier),
 		oauth2.SetAuthURLParam("nonce", r.nonce),
 	}
+	if slices.Contains(scopes, "offline_access") {
+		opts = append(opts, oauth2.SetAuthURLParam("prompt", "consent"))
+	}
+	return opts
 }
 
 // randomString returns n bytes from crypto/rand, base64url encoded.

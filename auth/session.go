@@ -19,6 +19,9 @@ type Session struct {
 	Claims       Claims          `json:"claims"`
 	Platform     *platform.Token `json:"platform,omitempty"` // nil for platform kind "none"
 	SignedInAt   time.Time       `json:"signed_in_at"`
+	// SessionEnd is when the refresh token dies for good (sign-in time plus
+	// the app client's refresh token expiration; rotation keeps this end).
+	SessionEnd time.Time `json:"session_end,omitzero"`
 }
 
 // Token is the token a tool should send to the platform: the platform's

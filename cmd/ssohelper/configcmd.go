@@ -12,6 +12,8 @@ import (
 func (a *app) configCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "config", Short: "Show, check and create the configuration"}
 	cmd.AddCommand(
+		a.setSecretCmd(),
+		a.deleteSecretCmd(),
 		&cobra.Command{
 			Use: "path", Short: "Print the config file path (stdout)", Args: cobra.NoArgs,
 			RunE: func(*cobra.Command, []string) error {

@@ -16,6 +16,7 @@ import (
 	"github.com/ssohelper/ssohelper/auth"
 	"github.com/ssohelper/ssohelper/auth/authtest"
 	"github.com/ssohelper/ssohelper/auth/config"
+	"github.com/ssohelper/ssohelper/auth/session"
 )
 
 var errNotFound = keyring.ErrNotFound
@@ -58,7 +59,7 @@ func TestLoginEndToEnd(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, h.stderr.String())
 		}
 	}
-	b, err := h.store().Get(context.Background(), sessionName("work"))
+	b, err := h.store().Get(context.Background(), session.Name("work"))
 	if err != nil {
 		t.Fatalf("saved session: %v", err)
 	}
@@ -195,7 +196,7 @@ func TestLoginFailures(t *testing.T) {
 			if tt.wantPage != "" && (browserErr == nil || !strings.Contains(browserErr.Error(), tt.wantPage)) {
 				t.Errorf("browser error = %v; want it to show %q", browserErr, tt.wantPage)
 			}
-			if _, err := h.store().Get(context.Background(), sessionName("work")); err == nil {
+			if _, err := h.store().Get(context.Background(), session.Name("work")); err == nil {
 				t.Errorf("a session was saved after a failed sign-in")
 			}
 		})

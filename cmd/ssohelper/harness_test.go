@@ -5,9 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -27,7 +29,8 @@ type harness struct {
 	dir     string
 	ports   []int
 	env     map[string]string
-	keyring *memKeyring
+	keyring keystore.Keyring
+	stdin   io.Reader
 	stdout  bytes.Buffer
 	stderr  bytes.Buffer
 }
@@ -84,25 +87,40 @@ func (h *harness) writeProfile(mod func(*config.Profile)) {
 func (h *harness) run(ctx context.Context, opener auth.Opener, args ...string) int {
 	h.stdout.Reset()
 	h.stderr.Reset()
+	stdin := h.stdin
+	if stdin == nil {
+		stdin = strings.NewReader("")
+	}
 	env := &Env{
+		Stdin:  stdin,
 		Stdout: &h.stdout, Stderr: &h.stderr,
 		Getenv:  func(k string) string { return h.env[k] },
 		HTTP:    &http.Client{Timeout: 10 * time.Second},
 		Now:     time.Now,
 		Opener:  opener,
 		Keyring: h.keyring,
-		DataDir: filepath.Join(h.dir, "data"),
+		DataDir: h.dataDir(),
 	}
 	return run(ctx, args, env)
 }
 
 // storedSession reads the saved session of profile through the real store.
 func (h *harness) store() *keystore.Store {
-	st, err := keystore.New(keystore.Options{Dir: filepath.Join(h.dir, "data"), Keyring: h.keyring})
+	st, err := keystore.New(keystore.Options{Dir: h.dataDir(), Keyring: h.keyring})
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	return st
+}
+
+// dataDir is where the command keeps its files: $XDG_DATA_HOME/ssohelper
+// with XDG_DATA_HOME inside the test's directory, so subprocesses agree.
+func (h *harness) dataDir() string { return filepath.Join(h.dir, "xdg", "ssohelper") }
+
+// useFileStore switches to the opt-in file store, which separate
+// processes share (subprocesses get --insecure-file-store).
+func (h *harness) useFileStore() {
+	h.keyring = keystore.NewFileKeyring(filepath.Join(h.dataDir(), "vault.key"))
 }
 
 // freePorts finds n loopback ports that are free right now.

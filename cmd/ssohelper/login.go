@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -33,7 +32,7 @@ platform token and keeps the tokens in the system keyring.`,
 				return err
 			}
 			if !noStore {
-				if err := a.save(cmd.Context(), s); err != nil {
+				if err := a.save(cmd.Context(), p, s); err != nil {
 					return err
 				}
 			}
@@ -77,17 +76,14 @@ func (a *app) login(ctx context.Context, p config.Profile, noBrowser bool) (*aut
 }
 
 // save keeps the session in the secret store.
-func (a *app) save(ctx context.Context, s *auth.Session) error {
-	st, err := a.store()
+func (a *app) save(ctx context.Context, p config.Profile, s *auth.Session) error {
+	m, st, err := a.manager(p)
 	if err != nil {
 		return err
 	}
-	b, err := json.Marshal(s)
-	if err != nil {
+	if err := m.Save(ctx, s); err != nil {
 		return err
 	}
-	if err := st.Put(ctx, sessionName(s.Profile), b); err != nil {
-		return fmt.Errorf("saving the sign-in: %w", err)
-	}
+	fmt.Fprintf(a.env.Stderr, "Saved in %s.\n", st.Describe())
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ssohelper/ssohelper/auth/config"
 	"github.com/ssohelper/ssohelper/auth/platform"
+	"github.com/ssohelper/ssohelper/auth/session"
 	"github.com/ssohelper/ssohelper/keystore"
 )
 
@@ -74,15 +75,27 @@ func merge(dst *config.Overrides, src config.Overrides) {
 
 // store opens the secret store: the system keyring, or the opt-in file
 // store, which is announced on every use.
+// It is opened once per command.
 func (a *app) store() (*keystore.Store, error) {
+	if a.st != nil {
+		return a.st, nil
+	}
 	kr := a.env.Keyring
-	if a.g.fileStore {
+	if a.g.fileStore || a.env.Getenv(envFileStore) == "1" {
 		path := filepath.Join(a.env.DataDir, "vault.key")
 		fmt.Fprintf(a.env.Stderr, "ssohelper: using the file store (%s) instead of the system keyring: anyone who can read your files can read your tokens\n", path)
 		kr = keystore.NewFileKeyring(path)
 	}
-	return keystore.New(keystore.Options{Dir: a.env.DataDir, Keyring: kr, Timeout: keyringTimeout, Logger: a.logger()})
+	st, err := keystore.New(keystore.Options{Dir: a.env.DataDir, Keyring: kr, Timeout: keyringTimeout, Logger: a.logger()})
+	if err != nil {
+		return nil, err
+	}
+	a.st = st
+	return st, nil
 }
+
+// envFileStore opts in to the file store like --insecure-file-store.
+const envFileStore = "SSOHELPER_INSECURE_FILE_STORE"
 
 // secret returns the client ("client") or platform ("platform") secret of p:
 // from the environment, else from the store.
@@ -109,7 +122,6 @@ func (a *app) secret(ctx context.Context, p config.Profile, which string) (strin
 }
 
 func secretName(profile, which string) string { return "secret/" + profile + "/" + which }
-func sessionName(profile string) string       { return "session/" + profile }
 
 // exchanger builds the platform exchanger of p; nil for kind "none".
 func (a *app) exchanger(ctx context.Context, p config.Profile) (*platform.Encodify, error) {
@@ -126,3 +138,6 @@ func (a *app) exchanger(ctx context.Context, p config.Profile) (*platform.Encodi
 		HTTP: a.env.HTTP, Now: a.env.Now, Logger: a.logger(),
 	}, nil
 }
+
+// sessionName is the store entry of a profile's saved sign-in.
+func sessionName(profile string) string { return session.Name(profile) }

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 
 	"github.com/spf13/cobra"
+
+	"github.com/ssohelper/ssohelper/keystore"
 )
 
 // globals are the flags every subcommand shares.
@@ -19,6 +21,7 @@ type globals struct {
 type app struct {
 	env *Env
 	g   globals
+	st  *keystore.Store // opened on first use
 }
 
 func (a *app) logger() *slog.Logger {
@@ -62,7 +65,7 @@ Exit codes: 0 ok, 1 error, 2 cancelled, 3 configuration or usage error,
 	pf.StringVar(&a.g.configPath, "config", "", "config file (default $SSOHELPER_CONFIG or <user config dir>/ssohelper/config.toml)")
 	pf.StringVarP(&a.g.profile, "profile", "p", "", "profile to use (default $SSOHELPER_PROFILE, then default_profile)")
 	pf.BoolVarP(&a.g.verbose, "verbose", "v", false, "debug logs on stderr (tokens are never logged)")
-	pf.BoolVar(&a.g.fileStore, "insecure-file-store", false, "keep the vault key in a 0600 file instead of the system keyring")
-	root.AddCommand(a.loginCmd(), a.demoCmd(), a.configCmd())
+	pf.BoolVar(&a.g.fileStore, "insecure-file-store", false, "keep the vault key in a 0600 file instead of the system keyring (or $SSOHELPER_INSECURE_FILE_STORE=1)")
+	root.AddCommand(a.loginCmd(), a.tokenCmd(), a.statusCmd(), a.logoutCmd(), a.demoCmd(), a.configCmd())
 	return root
 }

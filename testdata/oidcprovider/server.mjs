@@ -60,6 +60,7 @@ const configuration = {
   conformIdTokenClaims: process.env.OIDC_CONFORM_ID_TOKEN_CLAIMS === '1',
   features: {
     devInteractions: { enabled: true },
+    revocation: { enabled: true }, // RFC 7009, off by default
   },
   // Any login name is an account.
   async findAccount(_ctx, id) {

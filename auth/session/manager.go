@@ -1,0 +1,167 @@
+package session
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/ssohelper/ssohelper/auth"
+	"github.com/ssohelper/ssohelper/auth/platform"
+)
+
+// Store keeps the session (the keystore, in production).
+type Store interface {
+	Get(ctx context.Context, name string) ([]byte, error)
+	Put(ctx context.Context, name string, value []byte) error
+	Delete(ctx context.Context, name string) error
+}
+
+// Provider is the identity provider side: refresh and id_token checks.
+type Provider interface {
+	Refresh(ctx context.Context, refreshToken string) (*auth.Tokens, error)
+	Verify(ctx context.Context, idToken, nonce string) (*auth.Claims, error)
+}
+
+// Platform is the platform side; nil for platform kind "none".
+type Platform interface {
+	Exchange(ctx context.Context, idToken string) (*platform.Token, error)
+	Refresh(ctx context.Context, refreshToken string) (*platform.Token, error)
+}
+
+// ErrNotFound is a store's "no such entry"; the manager turns it into
+// [auth.ErrLoginRequired].
+var ErrNotFound = errors.New("not found")
+
+// Defaults for [Manager].
+const (
+	DefaultMargin      = 5 * time.Minute
+	DefaultLockTimeout = 90 * time.Second
+)
+
+// Manager owns one profile's stored session.
+type Manager struct {
+	Profile  string
+	Store    Store
+	IsAbsent func(error) bool // reports a store's not-found error; nil => errors.Is(err, ErrNotFound)
+	LockDir  string           // where the per-profile lock files live
+	Provider Provider
+	Platform Platform      // nil => hand out the provider's access token
+	Margin   time.Duration // refresh this long before expiry; default DefaultMargin
+	// LockTimeout bounds the wait for another process's refresh; default DefaultLockTimeout.
+	LockTimeout time.Duration
+	Retry       Backoff
+	Now         func() time.Time
+	Logger      *slog.Logger
+}
+
+// Name is the store entry of a profile's session.
+func Name(profile string) string { return "session/" + profile }
+
+// Load returns the stored session, or an error matching
+// [auth.ErrLoginRequired] when there is none.
+func (m *Manager) Load(ctx context.Context) (*auth.Session, error) {
+	b, err := m.Store.Get(ctx, Name(m.Profile))
+	if m.absent(err) {
+		return nil, fmt.Errorf("%w: profile %s is not signed in; run `ssohelper login`", auth.ErrLoginRequired, m.Profile)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the saved sign-in: %w", err)
+	}
+	var s auth.Session
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("the saved sign-in of profile %s is unreadable (%v); run `ssohelper login`", m.Profile, err)
+	}
+	return &s, nil
+}
+
+// Save stores s as the profile's session.
+func (m *Manager) Save(ctx context.Context, s *auth.Session) error {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	if err := m.Store.Put(ctx, Name(m.Profile), b); err != nil {
+		return fmt.Errorf("saving the sign-in: %w", err)
+	}
+	return nil
+}
+
+// Delete removes the stored session; a missing one is not an error.
+func (m *Manager) Delete(ctx context.Context) error {
+	if err := m.Store.Delete(ctx, Name(m.Profile)); err != nil && !m.absent(err) {
+		return err
+	}
+	return nil
+}
+
+// Token returns a session whose token ([auth.Session.Token]) is valid for
+// at least the margin: the cached one, or a refreshed one. Only one
+// process refreshes at a time; the others wait and reuse its result. It
+// returns an error matching [auth.ErrLoginRequired] when only a browser
+// sign-in can help.
+func (m *Manager) Token(ctx context.Context) (*auth.Session, error) {
+	s, err := m.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if m.fresh(s) {
+		return s, nil
+	}
+	unlock, err := m.lock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	// Another process may have refreshed while we waited for the lock.
+	if s, err = m.Load(ctx); err != nil {
+		return nil, err
+	}
+	if m.fresh(s) {
+		m.log().Debug("session refreshed by another process")
+		return s, nil
+	}
+	return m.refresh(ctx, s)
+}
+
+// fresh reports whether s's token has more than the margin left.
+func (m *Manager) fresh(s *auth.Session) bool {
+	limit := m.now().Add(m.margin())
+	if m.Platform != nil {
+		return s.Platform != nil && s.Platform.AccessToken != "" && s.Platform.Expiry.After(limit)
+	}
+	return s.AccessToken != "" && s.Expiry.After(limit)
+}
+
+func (m *Manager) absent(err error) bool {
+	if err == nil {
+		return false
+	}
+	if m.IsAbsent != nil {
+		return m.IsAbsent(err)
+	}
+	return errors.Is(err, ErrNotFound)
+}
+
+func (m *Manager) margin() time.Duration {
+	if m.Margin > 0 {
+		return m.Margin
+	}
+	return DefaultMargin
+}
+
+func (m *Manager) now() time.Time {
+	if m.Now == nil {
+		return time.Now()
+	}
+	return m.Now()
+}
+
+func (m *Manager) log() *slog.Logger {
+	if m.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return m.Logger
+}

@@ -1,0 +1,57 @@
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"time"
+)
+
+// userInfoTimeout bounds the optional userinfo call.
+const userInfoTimeout = 10 * time.Second
+
+// addUserInfo fills the display claims (email, name) that some providers
+// leave out of the id_token, from the UserInfo endpoint (OIDC Core section
+// 5.3). It is best effort: the sign-in never fails because of it, and a
+// response for another subject is ignored (section 5.3.2).
+func (f *Flow) addUserInfo(ctx context.Context, m *Metadata, accessToken string, c *Claims) {
+	if (c.Email != "" && c.Name != "") || m.UserInfoEndpoint == "" || accessToken == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, userInfoTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, m.UserInfoEndpoint, nil)
+	if err != nil {
+		return
+	}
+	req.Header.Set("Authorization", "Bearer "+accessToken)
+	req.Header.Set("Accept", "application/json")
+	resp, err := httpClient(f.HTTP).Do(req)
+	if err != nil {
+		logger(f.Logger).Debug("userinfo unavailable", "err", err)
+		return
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil || resp.StatusCode != http.StatusOK {
+		logger(f.Logger).Debug("userinfo unavailable", "status", resp.StatusCode)
+		return
+	}
+	var u struct {
+		Sub           string          `json:"sub"`
+		Email         string          `json:"email"`
+		EmailVerified json.RawMessage `json:"email_verified"`
+		Name          string          `json:"name"`
+	}
+	if json.Unmarshal(body, &u) != nil || u.Sub != c.Subject {
+		return
+	}
+	if c.Email == "" && u.Email != "" {
+		c.Email = u.Email
+		c.EmailVerified = string(u.EmailVerified) == "true" || string(u.EmailVerified) == `"true"`
+	}
+	if c.Name == "" {
+		c.Name = u.Name
+	}
+}

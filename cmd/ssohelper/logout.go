@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ssohelper/ssohelper/auth"
+	"github.com/ssohelper/ssohelper/auth/config"
+	"github.com/ssohelper/ssohelper/auth/session"
+	"github.com/ssohelper/ssohelper/keystore"
+)
+
+// revokeTimeout bounds the revocation call of one profile.
+const revokeTimeout = 15 * time.Second
+
+func (a *app) logoutCmd() *cobra.Command {
+	var all, browserSession, purge bool
+	cmd := &cobra.Command{
+		Use:   "logout",
+		Short: "Revoke the refresh token and delete the saved sign-in",
+		Long: `logout revokes the profile's refresh token at the identity provider
+(Cognito's /oauth2/revoke, which also invalidates the tokens it issued) and
+deletes the saved sign-in. With --browser it also ends the identity
+provider's browser session (Cognito's /logout, which needs logout_uri in the
+profile registered as a sign-out URL), so the next sign-in can pick another
+account. --all signs out of every profile; --purge also deletes the stored
+client secrets.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if all && a.g.profile != "" {
+				return fmt.Errorf("%w: use either --all or --profile", errUsage)
+			}
+			if all {
+				return a.logoutAll(cmd.Context(), purge)
+			}
+			p, err := a.profile(config.Overrides{})
+			if err != nil {
+				return err
+			}
+			if err := a.logout(cmd.Context(), p, purge); err != nil {
+				return err
+			}
+			if browserSession {
+				return a.endBrowserSession(cmd.Context(), p)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&all, "all", false, "sign out of every profile with a saved sign-in")
+	f.BoolVar(&browserSession, "browser", false, "also end the identity provider's browser session (opens the browser)")
+	f.BoolVar(&purge, "purge", false, "also delete the profile's stored client secrets")
+	return cmd
+}
+
+// logout revokes and wipes one profile. A failed revocation is reported,
+// but the local sign-in is deleted anyway: the user asked to be signed out.
+func (a *app) logout(ctx context.Context, p config.Profile, purge bool) error {
+	m, st, err := a.manager(p)
+	if err != nil {
+		return err
+	}
+	s, err := m.Load(ctx)
+	switch {
+	case errors.Is(err, auth.ErrLoginRequired):
+		fmt.Fprintf(a.env.Stderr, "Profile %s was not signed in.\n", p.Name)
+	case err != nil:
+		fmt.Fprintf(a.env.Stderr, "The saved sign-in of profile %s is unreadable (%v); deleting it.\n", p.Name, err)
+	case s.RefreshToken != "":
+		a.revoke(ctx, m.Provider.(*lazyProvider), p, s.RefreshToken)
+	}
+	if err := m.Delete(ctx); err != nil {
+		return fmt.Errorf("deleting the saved sign-in: %w", err)
+	}
+	if purge {
+		for _, which := range []string{"client", "platform"} {
+			if err := st.Delete(ctx, secretName(p.Name, which)); err != nil && !errors.Is(err, keystore.ErrNotFound) {
+				return fmt.Errorf("deleting the %s secret: %w", which, err)
+			}
+		}
+	}
+	if s != nil {
+		fmt.Fprintf(a.env.Stderr, "Signed out of profile %s (%s).\n", p.Name, s.Claims.DisplayName())
+	}
+	return nil
+}
+
+func (a *app) revoke(ctx context.Context, lp *lazyProvider, p config.Profile, refreshToken string) {
+	ctx, cancel := context.WithTimeout(ctx, revokeTimeout)
+	defer cancel()
+	prov, err := lp.get(ctx)
+	if err == nil {
+		err = prov.Revoke(ctx, refreshToken)
+	}
+	switch {
+	case errors.Is(err, auth.ErrNoRevocation):
+		fmt.Fprintf(a.env.Stderr, "The identity provider of profile %s cannot revoke tokens; they stay valid until they expire.\n", p.Name)
+	case err != nil:
+		fmt.Fprintf(a.env.Stderr, "Could not revoke the refresh token of profile %s (%v); it stays valid until it expires.\n", p.Name, err)
+	default:
+		fmt.Fprintf(a.env.Stderr, "Revoked the refresh token of profile %s at the identity provider.\n", p.Name)
+	}
+}
+
+// logoutAll signs out of every profile that has a saved sign-in.
+func (a *app) logoutAll(ctx context.Context, purge bool) error {
+	st, err := a.store()
+	if err != nil {
+		return err
+	}
+	names, err := st.Names(ctx)
+	if err != nil {
+		return err
+	}
+	path, err := a.configPath()
+	if err != nil {
+		return err
+	}
+	f, err := config.Load(path)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, name := range names {
+		prof, ok := strings.CutPrefix(name, session.Name(""))
+		if !ok {
+			continue
+		}
+		n++
+		p, known := f.Profiles[prof]
+		if !known {
+			fmt.Fprintf(a.env.Stderr, "Profile %s is no longer in the config file: deleting its sign-in without revoking.\n", prof)
+			p = config.Profile{Name: prof}
+			if err := st.Delete(ctx, name); err != nil {
+				return err
+			}
+			continue
+		}
+		p.Name = prof
+		if err := a.logout(ctx, p.WithDefaults(), purge); err != nil {
+			return err
+		}
+	}
+	if n == 0 {
+		fmt.Fprintln(a.env.Stderr, "No profile was signed in.")
+	}
+	return nil
+}
