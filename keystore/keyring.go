@@ -27,6 +27,9 @@ func (OSKeyring) Get(service, user string) (string, error) {
 	if err := checkSessionBus(); err != nil {
 		return "", err
 	}
+	if v, ok, err := fastGet(service, user); ok {
+		return v, err
+	}
 	return keyring.Get(service, user)
 }
 

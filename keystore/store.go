@@ -28,7 +28,16 @@ type Options struct {
 	Service string
 	// Logger receives debug logs (never values or keys). Default: discard.
 	Logger *slog.Logger
+	// KeyCacheTTL is how long a copy of the vault key read from the system
+	// keyring is kept in the Linux kernel's per-user keyring, so that short
+	// processes (`ssohelper token`) skip the Secret Service round trips.
+	// Default DefaultKeyCacheTTL for OSKeyring; negative disables; other
+	// keyrings are never cached. No effect outside Linux.
+	KeyCacheTTL time.Duration
 }
+
+// DefaultKeyCacheTTL is the default Options.KeyCacheTTL.
+const DefaultKeyCacheTTL = 10 * time.Minute
 
 // Store saves named byte values, sealed with the vault key from a keyring.
 // A Store is safe for concurrent use, and several processes may share one
@@ -39,6 +48,8 @@ type Store struct {
 	timeout time.Duration
 	service string
 	log     *slog.Logger
+	// cacheTTL > 0 enables the kernel key cache (keycache_linux.go).
+	cacheTTL time.Duration
 
 	mu     sync.Mutex
 	cached *vaultKey // the last key read from the keyring
@@ -58,6 +69,9 @@ func New(opts Options) (*Store, error) {
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	if _, ok := s.keyring.(OSKeyring); ok && opts.KeyCacheTTL >= 0 {
+		s.cacheTTL = cmp.Or(opts.KeyCacheTTL, DefaultKeyCacheTTL)
 	}
 	return s, nil
 }
@@ -102,6 +116,12 @@ func (s *Store) keyFor(ctx context.Context, id [keyIDLen]byte) (vaultKey, error)
 	s.mu.Unlock()
 	if c != nil && c.id == id {
 		return *c, nil
+	}
+	if s.cacheTTL > 0 {
+		if k, err := parseKey(kernelCacheGet(s.service)); err == nil && k.id == id {
+			s.remember(k)
+			return k, nil
+		}
 	}
 	k, err := s.readKey(ctx)
 	if errors.Is(err, ErrNotFound) {
@@ -209,6 +229,7 @@ func (s *Store) Wipe(ctx context.Context) error {
 	s.mu.Lock()
 	s.cached = nil
 	s.mu.Unlock()
+	kernelCacheDrop(s.service)
 	s.log.Debug("keystore: wiped", "dir", s.dir)
 	return nil
 }

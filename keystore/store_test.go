@@ -223,17 +223,31 @@ func TestFakeKeyring(t *testing.T) {
 }
 
 func TestRealKeyring(t *testing.T) {
-	if os.Getenv("SSOHELPER_REAL_KEYRING") != "1" {
-		t.Skip("set SSOHELPER_REAL_KEYRING=1 to test against the system keyring; " +
-			"keystore/testdata/with-keyring.sh provides a private one")
-	}
+	requireRealKeyring(t)
 	testStore(t, func(*testing.T) Keyring { return OSKeyring{} })
+}
+
+// requireRealKeyring skips unless SSOHELPER_REAL_KEYRING=1; with
+// SSOHELPER_REQUIRE_REAL set (CI) a missing real keyring fails instead.
+func requireRealKeyring(t *testing.T) {
+	t.Helper()
+	if os.Getenv("SSOHELPER_REAL_KEYRING") == "1" {
+		return
+	}
+	msg := "set SSOHELPER_REAL_KEYRING=1 to test against the system keyring; " +
+		"keystore/testdata/with-keyring.sh provides a private one"
+	if os.Getenv("SSOHELPER_REQUIRE_REAL") != "" {
+		t.Fatal("the real keyring is required (SSOHELPER_REQUIRE_REAL is set): " + msg)
+	}
+	t.Skip(msg)
 }
 
 // newStore returns a Store that is wiped when the test ends.
 func newStore(t *testing.T, kr Keyring, service, dir string) *Store {
 	t.Helper()
-	s, err := New(Options{Dir: dir, Keyring: kr, Service: service})
+	// The conformance suite checks the keyring itself, so the kernel key
+	// cache (TestKernelKeyCache) is off here.
+	s, err := New(Options{Dir: dir, Keyring: kr, Service: service, KeyCacheTTL: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

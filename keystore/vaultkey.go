@@ -50,7 +50,11 @@ func (s *Store) readKey(ctx context.Context) (vaultKey, error) {
 	if err != nil {
 		return vaultKey{}, err
 	}
-	return parseKey(v)
+	k, err := parseKey(v)
+	if err == nil && s.cacheTTL > 0 {
+		kernelCachePut(s.service, v, s.cacheTTL)
+	}
+	return k, err
 }
 
 // keyForWrite returns the vault key, creating it if the keyring has none.

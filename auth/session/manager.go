@@ -72,7 +72,7 @@ func (m *Manager) Load(ctx context.Context) (*auth.Session, error) {
 	}
 	var s auth.Session
 	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, fmt.Errorf("the saved sign-in of profile %s is unreadable (%v); run `ssohelper login`", m.Profile, err)
+		return nil, fmt.Errorf("%w: the saved sign-in of profile %s is unreadable (%v); run `ssohelper login`", auth.ErrLoginRequired, m.Profile, err)
 	}
 	return &s, nil
 }

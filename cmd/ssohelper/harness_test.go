@@ -24,7 +24,7 @@ import (
 // OS: an in-memory keyring, a temp data dir and config file, and an opener
 // chosen by the test.
 type harness struct {
-	t       *testing.T
+	t       testing.TB
 	srv     *authtest.Server
 	dir     string
 	ports   []int
@@ -35,7 +35,7 @@ type harness struct {
 	stderr  bytes.Buffer
 }
 
-func newHarness(t *testing.T, opts authtest.Options) *harness {
+func newHarness(t testing.TB, opts authtest.Options) *harness {
 	t.Helper()
 	h := &harness{t: t, dir: t.TempDir(), ports: freePorts(t, 3), keyring: &memKeyring{m: map[string]string{}}}
 	client := authtest.DemoClient()
@@ -124,7 +124,7 @@ func (h *harness) useFileStore() {
 }
 
 // freePorts finds n loopback ports that are free right now.
-func freePorts(t *testing.T, n int) []int {
+func freePorts(t testing.TB, n int) []int {
 	t.Helper()
 	var ports []int
 	var ls []net.Listener
