@@ -29,6 +29,7 @@ client_id = "1example23456789abcdefghij"
 # redirect_ports = [43110, 43111, 43112]
 # callback_path = "/callback"
 # login_timeout = "5m"                    # 10s to 1h
+# session_lifetime = "720h"               # the app client's refresh token expiration (30 days)
 
 # Registered sign-out URL, needed to switch accounts.
 # logout_uri = "http://localhost:43110/signed-out"

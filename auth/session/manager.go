@@ -107,6 +107,11 @@ func (m *Manager) Token(ctx context.Context) (*auth.Session, error) {
 	if err != nil {
 		return nil, err
 	}
+	if m.Platform == nil {
+		// The profile hands out the provider's token now (kind "none"),
+		// whatever the session was signed in with.
+		s.Platform = nil
+	}
 	if m.fresh(s) {
 		return s, nil
 	}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ssohelper/ssohelper/auth/authtest"
+	"github.com/ssohelper/ssohelper/auth/config"
+)
+
+// TestKeyringMissing: on a machine without a Secret Service (no D-Bus
+// session), commands that need the keyring say what to do, lose nothing,
+// and the opt-in file store works and is announced.
+func TestKeyringMissing(t *testing.T) {
+	h := newHarness(t, authtest.Options{})
+	bin := ssohelperBinary(t)
+	runtimeDir := t.TempDir() // no bus socket in it
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "DBUS_SESSION_BUS_ADDRESS=") && !strings.HasPrefix(kv, "XDG_RUNTIME_DIR=") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env,
+		"XDG_RUNTIME_DIR="+runtimeDir,
+		"XDG_DATA_HOME="+filepath.Join(h.dir, "xdg"),
+		config.EnvConfig+"="+h.env[config.EnvConfig],
+	)
+	run := func(args ...string) (int, string) {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = env
+		cmd.Stdin = strings.NewReader("a-platform-secret\n")
+		out, err := cmd.CombinedOutput()
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode(), string(out)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return 0, string(out)
+	}
+	code, out := run("config", "set-secret", "platform")
+	if code != exitError || !strings.Contains(out, "no system keyring") || !strings.Contains(out, "--insecure-file-store") {
+		t.Errorf("set-secret without a keyring: exit %d, output:\n%s\nwant exit 1 naming the missing keyring and --insecure-file-store", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(h.dataDir(), "vault.key")); err == nil {
+		t.Errorf("a vault key file was written without opting in")
+	}
+	code, out = run("--insecure-file-store", "config", "set-secret", "platform")
+	if code != exitOK || !strings.Contains(out, "using the file store") {
+		t.Errorf("set-secret with --insecure-file-store: exit %d, output:\n%s\nwant 0 and the announcement", code, out)
+	}
+	fi, err := os.Stat(filepath.Join(h.dataDir(), "vault.key"))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("vault key file: %v, mode %v; want 0600", err, fi)
+	}
+}
