@@ -1,7 +1,6 @@
 package authtest
 
 import (
-	"mime"
 	"net/http"
 	"slices"
 	"strings"
@@ -10,21 +9,8 @@ import (
 // handleRevoke revokes a refresh token and every token its sign-in issued
 // (RFC 7009; Cognito accepts only refresh tokens here).
 func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		writeOAuthError(w, http.StatusMethodNotAllowed, "invalid_request", "")
-		return
-	}
-	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/x-www-form-urlencoded" {
-		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "")
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "")
-		return
-	}
-	client, ok := s.authenticateClient(r)
+	client, ok := s.clientForm(w, r)
 	if !ok {
-		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "")
 		return
 	}
 	token := r.PostForm.Get("token")

@@ -24,22 +24,8 @@ type tokenResponse struct {
 
 // handleToken serves the authorization_code and refresh_token grants.
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		writeOAuthError(w, http.StatusMethodNotAllowed, "invalid_request", "")
-		return
-	}
-	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/x-www-form-urlencoded" {
-		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "")
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "")
-		return
-	}
-	client, ok := s.authenticateClient(r)
+	client, ok := s.clientForm(w, r)
 	if !ok {
-		s.log.Debug("authtest: token: client authentication failed")
-		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "")
 		return
 	}
 	switch r.PostForm.Get("grant_type") {
@@ -52,6 +38,30 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeOAuthError(w, http.StatusBadRequest, "unsupported_grant_type", "")
 	}
+}
+
+// clientForm checks that r is a form POST from a known app client and
+// parses the form. On failure it answers r itself and returns false.
+func (s *Server) clientForm(w http.ResponseWriter, r *http.Request) (Client, bool) {
+	if r.Method != http.MethodPost {
+		writeOAuthError(w, http.StatusMethodNotAllowed, "invalid_request", "")
+		return Client{}, false
+	}
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/x-www-form-urlencoded" {
+		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "")
+		return Client{}, false
+	}
+	if err := r.ParseForm(); err != nil {
+		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "")
+		return Client{}, false
+	}
+	client, ok := s.authenticateClient(r)
+	if !ok {
+		s.log.Debug("authtest: client authentication failed", "path", r.URL.Path)
+		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "")
+		return Client{}, false
+	}
+	return client, true
 }
 
 // authenticateClient finds the client of a token or revoke request. A
