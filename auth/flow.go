@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"github.com/ssohelper/ssohelper/auth/config"
 	"github.com/ssohelper/ssohelper/auth/loopback"
 	"github.com/ssohelper/ssohelper/auth/platform"
@@ -72,8 +74,18 @@ func (f *Flow) Login(ctx context.Context) (*Session, error) {
 		return nil, err
 	}
 	log.Debug("authorization code received")
+	// The browser waits on the redirect until the sign-in is complete, so
+	// its page tells the truth about the outcome.
+	s, err := f.complete(ctx, meta, oc, res.Code, req)
+	srv.Finish(resultPage(err))
+	return s, err
+}
 
-	toks, err := redeem(ctx, f.HTTP, oc, res.Code, req.verifier)
+// complete redeems the code, verifies the id_token and runs the platform
+// exchange.
+func (f *Flow) complete(ctx context.Context, meta *Metadata, oc *oauth2.Config, code string, req authRequest) (*Session, error) {
+	log := logger(f.Logger)
+	toks, err := redeem(ctx, f.HTTP, oc, code, req.verifier)
 	if err != nil {
 		return nil, err
 	}

@@ -28,4 +28,10 @@
 //	defer srv.Close()
 //	// build the authorize URL with srv.RedirectURI(), open the browser
 //	res, err := srv.Wait(ctx, loopback.Expect{State: state, Issuer: issuer})
+//	// redeem res.Code, verify the tokens, ...
+//	srv.Finish(nil) // or a failure page: the browser waits for this
+//
+// The browser of an accepted callback is answered only by Finish (or, after
+// two minutes or on Close, with a neutral "sign-in received" page), so the
+// tab shows how the whole sign-in ended, not merely that a code arrived.
 package loopback

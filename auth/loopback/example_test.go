@@ -38,6 +38,8 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
+	// Redeem the code and check the tokens here, then tell the browser.
+	srv.Finish(nil)
 	fmt.Println("got an authorization code:", res.Code != "")
 	// Output: got an authorization code: true
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/ssohelper/ssohelper/assets"
 )
@@ -80,11 +81,20 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 	}
 	cb := callback{query: q, reply: make(chan response, 1)}
 	s.callbacks <- cb // never blocks: capacity 1 and only the claimer sends
+	timer := time.NewTimer(finishLimit)
+	defer timer.Stop()
 	select {
 	case resp := <-cb.reply:
 		s.write(w, resp)
 	case <-s.closing:
-		s.write(w, failure(http.StatusServiceUnavailable, pageStopped))
+		select { // Close finishes an accepted callback before closing
+		case resp := <-cb.reply:
+			s.write(w, resp)
+		default:
+			s.write(w, failure(http.StatusServiceUnavailable, pageStopped))
+		}
+	case <-timer.C:
+		s.write(w, success(pageReceived))
 	case <-r.Context().Done():
 	}
 }

@@ -80,11 +80,15 @@ type waitResult struct {
 	err error
 }
 
-// waitAsync runs Wait in the background; the channel yields its outcome.
+// waitAsync runs Wait in the background, finishing an accepted sign-in at
+// once as a successful flow would; the channel yields Wait's outcome.
 func waitAsync(t *testing.T, s *loopback.Server, want loopback.Expect) <-chan waitResult {
 	ch := make(chan waitResult, 1)
 	go func() {
 		res, err := s.Wait(t.Context(), want)
+		if err == nil {
+			s.Finish(nil)
+		}
 		ch <- waitResult{res, err}
 	}()
 	return ch

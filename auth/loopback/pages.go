@@ -6,6 +6,10 @@ import "github.com/ssohelper/ssohelper/assets"
 var (
 	pageSuccess = assets.Page{
 		Title:   "Signed in",
+		Message: "You are signed in. You can return to your app.",
+	}
+	pageReceived = assets.Page{
+		Title:   "Sign-in received",
 		Message: "ssohelper received your sign-in. You can return to your app.",
 		Hint:    "If anything goes wrong from here, ssohelper will tell you.",
 	}

@@ -52,6 +52,7 @@ func TestCallbackBeforeWaitIsQueued(t *testing.T) {
 	if err != nil || res.Code != "early" {
 		t.Fatalf("Wait: got %q, %v; want %q, nil", res.Code, err, "early")
 	}
+	s.Finish(nil)
 	if got := <-status; got != http.StatusOK {
 		t.Errorf("browser: got %d; want 200", got)
 	}

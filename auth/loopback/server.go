@@ -48,6 +48,7 @@ type Server struct {
 	claimed bool // a callback has been queued
 	result  Result
 	err     error
+	pending chan response // the accepted callback's browser, waiting for Finish
 
 	closeOnce sync.Once
 	closeErr  error
@@ -154,6 +155,7 @@ func (s *Server) RedirectURI() string {
 // than once; later calls return the first call's result.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
+		s.reply(success(pageReceived)) // an accepted callback nobody finished
 		close(s.closing)
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownLimit)
 		defer cancel()

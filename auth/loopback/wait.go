@@ -68,9 +68,14 @@ func (s *Server) judge(cb callback, want Expect) (Result, error) {
 	s.logger.Debug("callback received", "outcome", v.outcome)
 	s.mu.Lock()
 	s.result, s.err = v.result, v.err
+	if v.err == nil {
+		s.pending = cb.reply // the browser waits until Finish tells how it ended
+	}
 	s.mu.Unlock()
 	close(s.decided)
-	cb.reply <- v.resp
+	if v.err != nil {
+		cb.reply <- v.resp
+	}
 	return v.result, v.err
 }
 

@@ -208,3 +208,22 @@ func TestLoginSystemBrowserPath(t *testing.T) {
 		t.Errorf("final page title = %q; want %q", got, want)
 	}
 }
+
+// TestLoginChromiumNotAllowed: the platform refuses the account; the
+// browser tab says so instead of "Signed in", and the command fails.
+func TestLoginChromiumNotAllowed(t *testing.T) {
+	exec := chromiumPath(t)
+	h := newHarness(t, authtest.Options{})
+	c := &chromium{t: t, exec: exec, user: "outsider", pass: "Outsider-2026!", shot: artifact(t, "chromium-not-allowed.png")}
+	code := h.run(context.Background(), c.opener(), "login")
+	<-c.done
+	if code != exitError {
+		t.Errorf("exit = %d; want %d; stderr:\n%s", code, exitError, h.stderr.String())
+	}
+	if c.err != nil {
+		t.Fatalf("browser side: %v", c.err)
+	}
+	if got, want := strings.TrimSpace(c.title), "Not allowed on the platform"; got != want {
+		t.Errorf("final page title = %q; want %q", got, want)
+	}
+}

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ssohelper/ssohelper/auth/authtest"
+	"github.com/ssohelper/ssohelper/auth/config"
+	"github.com/ssohelper/ssohelper/keystore"
+)
+
+// TestRealKeyringCLI signs in through the real Secret Service and reads the
+// token back with a separate `ssohelper token` process, the way a script
+// does. The keyring holds only the vault key; the tokens are sealed on disk.
+func TestRealKeyringCLI(t *testing.T) {
+	if os.Getenv("SSOHELPER_REAL_KEYRING") != "1" {
+		realPart(t, "the system keyring", "SSOHELPER_REAL_KEYRING is not 1; run inside keystore/testdata/with-keyring.sh")
+	}
+	h := newHarness(t, authtest.Options{})
+	h.keyring = keystore.OSKeyring{}
+	t.Cleanup(func() { h.store().Wipe(t.Context()) })
+	h.mustRun(goBrowser("designer", "Design-2026!"), "login")
+	if !strings.Contains(h.stderr.String(), "Secret Service") {
+		t.Errorf("login does not say where the tokens went:\n%s", h.stderr.String())
+	}
+
+	cmd := exec.Command(ssohelperBinary(t), "token")
+	cmd.Env = append(os.Environ(),
+		"XDG_DATA_HOME="+filepath.Join(h.dir, "xdg"),
+		config.EnvConfig+"="+h.env[config.EnvConfig],
+	)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("ssohelper token: %v", err)
+	}
+	if got, want := string(out), h.loadSession().Platform.AccessToken+"\n"; got != want {
+		t.Errorf("token process printed another token than the one saved")
+	}
+	key, err := exec.Command("secret-tool", "lookup", "service", "ssohelper", "username", "vault-key").Output()
+	if err != nil || len(key) == 0 {
+		t.Fatalf("secret-tool lookup of the vault key: %v", err)
+	}
+	if len(key) > 100 {
+		t.Errorf("the keyring entry is %d bytes; want only the small vault key", len(key))
+	}
+}
