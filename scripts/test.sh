@@ -13,6 +13,8 @@ echo "== gofmt, go vet" >&2
 unformatted=$(gofmt -l .)
 [ -z "$unformatted" ] || die "gofmt needed on: $unformatted"
 go vet ./...
+echo "== headless build (CGO_ENABLED=0)" >&2
+CGO_ENABLED=0 go build -o /dev/null ./cmd/ssohelper
 
 # Every real-part test fails instead of skipping when this is set.
 export SSOHELPER_REQUIRE_REAL=1
