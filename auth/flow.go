@@ -138,7 +138,11 @@ func (f *Flow) openBrowser(ctx context.Context, out io.Writer, authURL string) {
 		fmt.Fprintf(out, "Open this address in your browser to sign in:\n\n  %s\n\n", authURL)
 		return
 	}
-	fmt.Fprintf(out, "Opening your browser to sign in. If it does not open, visit:\n\n  %s\n\n", authURL)
+	if d, ok := f.Opener.(interface{ Describe() string }); ok {
+		fmt.Fprintf(out, "Signing in with %s at:\n\n  %s\n\n", d.Describe(), authURL)
+	} else {
+		fmt.Fprintf(out, "Opening your browser to sign in. If it does not open, visit:\n\n  %s\n\n", authURL)
+	}
 	go func() {
 		if err := f.Opener.Open(ctx, authURL); err != nil && !errors.Is(err, context.Canceled) {
 			fmt.Fprintf(out, "Could not open a browser (%v); open the address above by hand.\n", err)

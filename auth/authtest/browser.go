@@ -98,6 +98,9 @@ func (b *Browser) Open(ctx context.Context, rawURL string) error {
 	return fmt.Errorf("authtest: browser: more than %d redirects", maxHops)
 }
 
+// Describe names the browser for the sign-in prompt.
+func (b *Browser) Describe() string { return "the built-in test browser (no window)" }
+
 func (b *Browser) client() *http.Client {
 	base := b.HTTP
 	if base == nil {
