@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ssohelper/ssohelper/auth"
 	"github.com/ssohelper/ssohelper/auth/authtest"
+	"github.com/ssohelper/ssohelper/auth/config"
 	"github.com/ssohelper/ssohelper/auth/session"
 )
 
@@ -144,4 +146,43 @@ func TestSetSecret(t *testing.T) {
 	h.stdin = strings.NewReader(authtest.DemoPlatformApp().Secret + "\n")
 	h.mustRun(nil, "config", "set-secret", "platform")
 	h.mustRun(goBrowser("designer", "Design-2026!"), "login")
+}
+
+// TestLogoutBrowserSession: logout --browser sends the browser through
+// Cognito's /logout to the registered sign-out URL, where ssohelper shows
+// the signed-out page; the next sign-in needs the password again.
+func TestLogoutBrowserSession(t *testing.T) {
+	h := newHarness(t, authtest.Options{})
+	h.writeProfile(func(p *config.Profile) {
+		p.LogoutURI = fmt.Sprintf("http://localhost:%d/signed-out", h.ports[0])
+	})
+	browser := &authtest.Browser{Username: "designer", Password: "Design-2026!"}
+	h.mustRun(openerFunc(browser.Open), "login")
+	logins := h.srv.Counts().Login
+
+	h.mustRun(openerFunc(browser.Open), "logout", "--browser")
+	if got := h.srv.Counts().Logout; got != 1 {
+		t.Errorf("Cognito /logout calls = %d; want 1", got)
+	}
+	if !strings.Contains(h.stderr.String(), "ended the browser session") {
+		t.Errorf("stderr does not confirm the browser sign-out:\n%s", h.stderr.String())
+	}
+	// Same browser (same cookies): with the Cognito session gone, the login
+	// form is shown and submitted again.
+	h.mustRun(openerFunc(browser.Open), "login")
+	if got := h.srv.Counts().Login; got != logins+1 {
+		t.Errorf("login form submissions = %d; want %d (the hosted-UI session must be gone)", got, logins+1)
+	}
+}
+
+func TestLogoutBrowserNeedsLogoutURI(t *testing.T) {
+	h := newHarness(t, authtest.Options{})
+	h.mustRun(goBrowser("designer", "Design-2026!"), "login")
+	if code := h.run(context.Background(), nil, "logout", "--browser"); code != exitConfig {
+		t.Errorf("exit = %d; want %d", code, exitConfig)
+	}
+	if !strings.Contains(h.stderr.String(), "logout_uri") {
+		t.Errorf("stderr does not name logout_uri:\n%s", h.stderr.String())
+	}
+	h.loadSession() // nothing was done: still signed in
 }

@@ -42,6 +42,9 @@ client secrets.`,
 			if err != nil {
 				return err
 			}
+			if browserSession && p.LogoutURI == "" {
+				return errNoLogoutURI(p)
+			}
 			if err := a.logout(cmd.Context(), p, purge); err != nil {
 				return err
 			}

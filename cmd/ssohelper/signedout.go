@@ -23,7 +23,7 @@ const signedOutWait = 60 * time.Second
 // page the browser is sent back to.
 func (a *app) endBrowserSession(ctx context.Context, p config.Profile) error {
 	if p.LogoutURI == "" {
-		return fmt.Errorf("%w: profile %s has no logout_uri; register a sign-out URL such as http://localhost:%d/signed-out on the app client and set logout_uri to it", errUsage, p.Name, p.RedirectPorts[0])
+		return errNoLogoutURI(p)
 	}
 	prov := &auth.Provider{Profile: p, HTTP: a.env.HTTP, Now: a.env.Now}
 	addr, err := prov.LogoutURL(ctx, p.LogoutURI)
@@ -90,4 +90,8 @@ func serveSignedOut(logoutURI string) (done chan struct{}, stop func()) {
 		defer cancel()
 		srv.Shutdown(ctx)
 	}
+}
+
+func errNoLogoutURI(p config.Profile) error {
+	return fmt.Errorf("%w: profile %s has no logout_uri, which --browser needs; register a sign-out URL such as http://localhost:%d/signed-out on the app client and set logout_uri to it", errUsage, p.Name, p.RedirectPorts[0])
 }
