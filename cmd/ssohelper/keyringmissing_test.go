@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -56,5 +57,42 @@ func TestKeyringMissing(t *testing.T) {
 	fi, err := os.Stat(filepath.Join(h.dataDir(), "vault.key"))
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("vault key file: %v, mode %v; want 0600", err, fi)
+	}
+}
+
+// TestKeyringTimeout: a Secret Service that accepts the connection and
+// never answers (a keyring stuck behind an unlock prompt) costs at most
+// the keyring timeout and says what to do.
+func TestKeyringTimeout(t *testing.T) {
+	h := newHarness(t, authtest.Options{})
+	sock := filepath.Join(t.TempDir(), "bus")
+	l, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() { // accept and hold every connection, answering nothing
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	cmd := exec.Command(ssohelperBinary(t), "config", "set-secret", "platform")
+	cmd.Env = append(os.Environ(),
+		"DBUS_SESSION_BUS_ADDRESS=unix:path="+sock,
+		"XDG_DATA_HOME="+filepath.Join(h.dir, "xdg"),
+		config.EnvConfig+"="+h.env[config.EnvConfig],
+	)
+	cmd.Stdin = strings.NewReader("a-platform-secret\n")
+	out, err := cmd.CombinedOutput()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != exitError {
+		t.Fatalf("exit: %v; want %d; output:\n%s", err, exitError, out)
+	}
+	if !strings.Contains(string(out), "did not answer within 5s") || !strings.Contains(string(out), "locked") {
+		t.Errorf("output does not explain the timeout:\n%s", out)
 	}
 }
