@@ -10,20 +10,21 @@ import (
 
 // Claims is what ssohelper reads from a verified id_token.
 type Claims struct {
-	Issuer        string            `json:"iss"`
-	Subject       string            `json:"sub"`
-	Audience      []string          `json:"aud"`
-	TokenUse      string            `json:"token_use,omitempty"`
-	Nonce         string            `json:"-"`
-	Username      string            `json:"username,omitempty"`
-	Name          string            `json:"name,omitempty"`
-	Email         string            `json:"email,omitempty"`
-	EmailVerified bool              `json:"email_verified,omitempty"`
-	Groups        []string          `json:"groups,omitempty"`
-	Custom        map[string]string `json:"custom,omitempty"`
-	IssuedAt      time.Time         `json:"iat"`
-	Expiry        time.Time         `json:"exp"`
-	AuthTime      time.Time         `json:"auth_time,omitzero"`
+	Issuer          string            `json:"iss"`
+	Subject         string            `json:"sub"`
+	Audience        []string          `json:"aud"`
+	AuthorizedParty string            `json:"azp,omitempty"`
+	TokenUse        string            `json:"token_use,omitempty"`
+	Nonce           string            `json:"-"`
+	Username        string            `json:"username,omitempty"`
+	Name            string            `json:"name,omitempty"`
+	Email           string            `json:"email,omitempty"`
+	EmailVerified   bool              `json:"email_verified,omitempty"`
+	Groups          []string          `json:"groups,omitempty"`
+	Custom          map[string]string `json:"custom,omitempty"`
+	IssuedAt        time.Time         `json:"iat"`
+	Expiry          time.Time         `json:"exp"`
+	AuthTime        time.Time         `json:"auth_time,omitzero"`
 }
 
 // DisplayName is the best human name in the claims.
@@ -41,6 +42,7 @@ type rawClaims struct {
 	Iss             string          `json:"iss"`
 	Sub             string          `json:"sub"`
 	Aud             json.RawMessage `json:"aud"`
+	Azp             string          `json:"azp"`
 	TokenUse        string          `json:"token_use"`
 	Nonce           string          `json:"nonce"`
 	CognitoUsername string          `json:"cognito:username"`
@@ -67,7 +69,7 @@ func parseClaims(payload []byte) (*Claims, error) {
 		return nil, err
 	}
 	c := &Claims{
-		Issuer: r.Iss, Subject: r.Sub, TokenUse: r.TokenUse, Nonce: r.Nonce,
+		Issuer: r.Iss, Subject: r.Sub, TokenUse: r.TokenUse, Nonce: r.Nonce, AuthorizedParty: r.Azp,
 		Username: first(r.CognitoUsername, r.PreferredUser), Email: r.Email,
 		Name:     first(r.Name, strings.TrimSpace(r.GivenName+" "+r.FamilyName)),
 		Groups:   r.CognitoGroups,

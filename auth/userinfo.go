@@ -13,8 +13,10 @@ const userInfoTimeout = 10 * time.Second
 
 // addUserInfo fills the display claims (email, name) that some providers
 // leave out of the id_token, from the UserInfo endpoint (OIDC Core section
-// 5.3). It is best effort: the sign-in never fails because of it, and a
-// response for another subject is ignored (section 5.3.2).
+// 5.3), fetched with the access token the provider just issued. It is for
+// showing who signed in, nothing more: best effort (the sign-in never fails
+// because of it), a response for another subject is ignored (section
+// 5.3.2), and email_verified is never taken from it.
 func (f *Flow) addUserInfo(ctx context.Context, m *Metadata, accessToken string, c *Claims) {
 	if (c.Email != "" && c.Name != "") || m.UserInfoEndpoint == "" || accessToken == "" {
 		return
@@ -39,17 +41,16 @@ func (f *Flow) addUserInfo(ctx context.Context, m *Metadata, accessToken string,
 		return
 	}
 	var u struct {
-		Sub           string          `json:"sub"`
-		Email         string          `json:"email"`
-		EmailVerified json.RawMessage `json:"email_verified"`
-		Name          string          `json:"name"`
+		Sub   string `json:"sub"`
+		Email string `json:"email"`
+		Name  string `json:"name"`
 	}
 	if json.Unmarshal(body, &u) != nil || u.Sub != c.Subject {
 		return
 	}
-	if c.Email == "" && u.Email != "" {
+	// Display only: EmailVerified stays what the signed id_token said.
+	if c.Email == "" {
 		c.Email = u.Email
-		c.EmailVerified = string(u.EmailVerified) == "true" || string(u.EmailVerified) == `"true"`
 	}
 	if c.Name == "" {
 		c.Name = u.Name

@@ -113,6 +113,11 @@ func (v *Verifier) Verify(ctx context.Context, raw, nonce string) (*Claims, erro
 	if err != nil {
 		return nil, &VerifyError{Reason: "unreadable claims", Err: err}
 	}
+	// OIDC Core 3.1.3.7 (3, 4, 5): with several audiences the token must
+	// name us as its authorized party, and any azp must be us.
+	if (len(c.Audience) > 1 || c.AuthorizedParty != "") && c.AuthorizedParty != v.cfg.ClientID {
+		return nil, &VerifyError{Reason: "the token was issued to another party (azp)"}
+	}
 	if nonce != "" && subtle.ConstantTimeCompare([]byte(c.Nonce), []byte(nonce)) != 1 {
 		return nil, &VerifyError{Reason: "nonce does not match the sign-in request (possible replay)"}
 	}

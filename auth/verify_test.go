@@ -128,6 +128,13 @@ func TestVerify(t *testing.T) {
 		{"no exp", sign(t, key, jwa.RS256(), with("exp", nil)), "n-123", "validation failed"},
 		{"issued in the future", sign(t, key, jwa.RS256(), with("iat", now.Add(time.Hour).Unix())), "n-123", "validation failed"},
 		{"access token", sign(t, key, jwa.RS256(), with("token_use", "access")), "n-123", "validation failed"},
+		{"extra audience without azp", sign(t, key, jwa.RS256(), with("aud", []string{testClient, "other"})), "n-123", "azp"},
+		{"extra audience with our azp", sign(t, key, jwa.RS256(), func() map[string]any {
+			c := with("aud", []string{testClient, "other"})
+			c["azp"] = testClient
+			return c
+		}()), "n-123", ""},
+		{"azp of another party", sign(t, key, jwa.RS256(), with("azp", "other")), "n-123", "azp"},
 		{"wrong nonce", sign(t, key, jwa.RS256(), goodClaims(now)), "n-other", "nonce"},
 		{"missing nonce", sign(t, key, jwa.RS256(), with("nonce", nil)), "n-123", "nonce"},
 		{"hs256", sign(t, hmacKey, jwa.HS256(), goodClaims(now)), "n-123", "only RS256"},

@@ -14,8 +14,8 @@ import (
 // the TTL, and is dropped by Wipe.
 
 // keyPerm grants the possessor everything and the owning user view, read,
-// write, search and setattr; nobody else anything (<linux/keyctl.h>).
-const keyPerm = 0x3f000000 | 0x00010000 | 0x00020000 | 0x00040000 | 0x00080000 | 0x00200000
+// search and setattr; nobody else anything (<linux/keyctl.h>).
+const keyPerm = 0x3f000000 | 0x00010000 | 0x00020000 | 0x00080000 | 0x00200000
 
 func kernelCacheName(service string) string { return "ssohelper-vault-key:" + service }
 
@@ -40,8 +40,12 @@ func kernelCachePut(service, v string, ttl time.Duration) {
 	if err != nil {
 		return
 	}
-	unix.KeyctlSetperm(id, keyPerm)
-	unix.KeyctlInt(unix.KEYCTL_SET_TIMEOUT, id, int(ttl/time.Second), 0, 0)
+	secs := int((ttl + time.Second - 1) / time.Second) // 0 would mean "never expires"
+	_, terr := unix.KeyctlInt(unix.KEYCTL_SET_TIMEOUT, id, secs, 0, 0)
+	if perr := unix.KeyctlSetperm(id, keyPerm); perr != nil || terr != nil {
+		// A copy without its limits must not stay behind.
+		unix.KeyctlInt(unix.KEYCTL_INVALIDATE, id, 0, 0, 0)
+	}
 }
 
 // kernelCacheDrop removes the cached vault key.

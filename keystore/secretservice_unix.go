@@ -9,9 +9,13 @@ import (
 
 // Secret Service names (https://specifications.freedesktop.org/secret-service/).
 const (
-	ssDest    = "org.freedesktop.secrets"
-	ssPath    = "/org/freedesktop/secrets"
-	ssService = "org.freedesktop.Secret.Service"
+	ssDest       = "org.freedesktop.secrets"
+	ssPath       = "/org/freedesktop/secrets"
+	ssService    = "org.freedesktop.Secret.Service"
+	ssCollection = "org.freedesktop.Secret.Collection"
+	// ssLogin is the collection go-keyring writes to; reading only there
+	// keeps both paths on the same item.
+	ssLogin = "/org/freedesktop/secrets/collection/login"
 )
 
 // ssSecret is the Secret Service's (oayays) secret struct.
@@ -22,8 +26,8 @@ type ssSecret struct {
 	ContentType string
 }
 
-// fastGet reads one unlocked secret in three D-Bus calls (SearchItems,
-// OpenSession, GetSecrets) where go-keyring needs six (it also unlocks the
+// fastGet reads one unlocked secret of the login collection in three D-Bus
+// calls (SearchItems, OpenSession, GetSecrets) where go-keyring needs six (it also unlocks the
 // collection and the item and closes the session). This is the hot path
 // of `ssohelper token`. ok is false when fastGet cannot answer alone, e.g.
 // the item is locked and needs go-keyring's unlock prompt: the caller then
@@ -38,16 +42,13 @@ func fastGet(service, user string) (value string, ok bool, err error) {
 		return "", false, nil
 	}
 	svc := conn.Object(ssDest, ssPath)
-	var unlocked, locked []dbus.ObjectPath
+	var items []dbus.ObjectPath
 	attrs := map[string]string{"service": service, "username": user}
-	if svc.Call(ssService+".SearchItems", 0, attrs).Store(&unlocked, &locked) != nil {
-		return "", false, nil
+	if conn.Object(ssDest, ssLogin).Call(ssCollection+".SearchItems", 0, attrs).Store(&items) != nil {
+		return "", false, nil // no login collection yet: go-keyring creates it
 	}
-	switch {
-	case len(unlocked) == 0 && len(locked) == 0:
+	if len(items) == 0 {
 		return "", true, keyring.ErrNotFound
-	case len(unlocked) == 0:
-		return "", false, nil // locked: let go-keyring prompt for the unlock
 	}
 	var out dbus.Variant
 	var session dbus.ObjectPath
@@ -55,10 +56,11 @@ func fastGet(service, user string) (value string, ok bool, err error) {
 		return "", false, nil
 	}
 	var secrets map[dbus.ObjectPath]ssSecret
-	if svc.Call(ssService+".GetSecrets", 0, unlocked[:1], session).Store(&secrets) != nil {
+	// A locked item fails here; go-keyring then prompts for the unlock.
+	if svc.Call(ssService+".GetSecrets", 0, items[:1], session).Store(&secrets) != nil {
 		return "", false, nil
 	}
-	s, found := secrets[unlocked[0]]
+	s, found := secrets[items[0]]
 	if !found {
 		return "", false, nil
 	}

@@ -51,6 +51,9 @@ func (c *checker) checkLogoutURI(raw string) {
 	switch {
 	case u.Scheme == "https":
 	case u.Scheme == "http" && u.Hostname() == "localhost" && u.Port() != "":
+		if !strings.HasPrefix(u.Path, "/") || len(u.Path) < 2 || u.RawQuery != "" || u.Fragment != "" || strings.ContainsAny(u.Path, " \t") {
+			c.add(field, "%q has no plain path for ssohelper to answer on; use one such as http://localhost:%s/signed-out", raw, u.Port())
+		}
 	default:
 		c.add(field, "%q is not allowed; Cognito accepts https://... or http://localhost:<port>/... only", raw)
 	}

@@ -78,6 +78,8 @@ func TestValidateReportsEachProblem(t *testing.T) {
 		{"logout no port", func(p *Profile) { p.LogoutURI = "http://localhost/out" }, "logout_uri", "localhost:<port>"},
 		{"logout default port", func(p *Profile) { p.LogoutURI = "https://app.example.com:443/out" }, "logout_uri", "default port"},
 		{"logout relative", func(p *Profile) { p.LogoutURI = "/out" }, "logout_uri", "absolute"},
+		{"logout no path", func(p *Profile) { p.LogoutURI = "http://localhost:43110" }, "logout_uri", "plain path"},
+		{"logout path with space", func(p *Profile) { p.LogoutURI = "http://localhost:43110/a%20b" }, "logout_uri", "plain path"},
 		{"partial endpoints", func(p *Profile) { p.Endpoints.UserInfo = "https://a.example.com/userinfo" }, "endpoints.jwks", "together"},
 		{"endpoint http", func(p *Profile) {
 			p.Endpoints = Endpoints{Authorization: "http://a.example.com/a", Token: "https://a.example.com/t", JWKS: "https://a.example.com/j"}

@@ -14,8 +14,10 @@
 //     (localhost, 127.0.0.1 or [::1]); anything else gets 400. This defeats
 //     DNS rebinding.
 //   - The state parameter is compared in constant time with the expected
-//     value; when the response carries iss (RFC 9207) it MUST equal the
-//     expected issuer.
+//     value; a callback without the right state gets an error page and is
+//     otherwise ignored, so a web page or another local user hitting the
+//     port can neither complete nor end the sign-in. When the response
+//     carries iss (RFC 9207) it MUST equal the expected issuer.
 //   - Only the first request to the callback path that carries code or
 //     error counts. Later ones get a "this sign-in is already finished" page.
 //   - The authorization code, the state and the query string are never

@@ -12,8 +12,9 @@ var (
 	// tried and what to do.
 	ErrPortsBusy = errors.New("loopback: all sign-in callback ports are busy")
 
-	// ErrStateMismatch means the callback's state was missing or did not
-	// match: the response belongs to another sign-in attempt or is forged.
+	// ErrStateMismatch marks a callback whose state was missing or did not
+	// match. Wait does not return it: such a callback gets an error page
+	// and the server keeps waiting for the real one.
 	ErrStateMismatch = errors.New("loopback: the browser's sign-in response does not belong to this sign-in (state mismatch)")
 
 	// ErrIssuerMismatch means the callback carried an iss parameter that is

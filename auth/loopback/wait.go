@@ -33,39 +33,57 @@ type callback struct {
 }
 
 // Wait returns when the first request to the callback path that carries
-// code or error has been judged against want, or when ctx ends (the error
-// then wraps ctx.Err() and, on a deadline, says how long it waited), or
-// when the server is closed (ErrClosed). A callback that arrived before
-// Wait was called is judged at once. The errors are ErrStateMismatch,
-// ErrIssuerMismatch, ErrNoCode and *AuthError. Later calls return the same
-// outcome.
+// code or error and the expected state has been judged against want, or
+// when ctx ends (the error then wraps ctx.Err() and, on a deadline, says
+// how long it waited), or when the server is closed (ErrClosed). A
+// callback that arrived before Wait was called is judged at once. A
+// callback with a missing or wrong state gets an error page and is
+// otherwise ignored: a web page or another local user that hits the port
+// cannot end the sign-in. The errors are ErrIssuerMismatch, ErrNoCode and
+// *AuthError. Later calls return the same outcome.
 func (s *Server) Wait(ctx context.Context, want Expect) (Result, error) {
 	var budget time.Duration
 	if d, ok := ctx.Deadline(); ok {
 		budget = time.Until(d)
 	}
-	select { // a queued callback or a verdict wins over everything else
-	case cb := <-s.callbacks:
-		return s.judge(cb, want)
-	case <-s.decided:
-		return s.outcome()
-	default:
-	}
-	select {
-	case cb := <-s.callbacks:
-		return s.judge(cb, want)
-	case <-s.decided:
-		return s.outcome()
-	case <-s.closing:
-		return Result{}, ErrClosed
-	case <-ctx.Done():
-		return Result{}, waitError(ctx, budget)
+	for {
+		select { // a queued callback or a verdict wins over everything else
+		case cb := <-s.callbacks:
+			if res, err, final := s.judge(cb, want); final {
+				return res, err
+			}
+			continue
+		case <-s.decided:
+			return s.outcome()
+		default:
+		}
+		select {
+		case cb := <-s.callbacks:
+			if res, err, final := s.judge(cb, want); final {
+				return res, err
+			}
+		case <-s.decided:
+			return s.outcome()
+		case <-s.closing:
+			return Result{}, ErrClosed
+		case <-ctx.Done():
+			return Result{}, waitError(ctx, budget)
+		}
 	}
 }
 
-func (s *Server) judge(cb callback, want Expect) (Result, error) {
+// judge decides one callback. A state mismatch is not final: the callback
+// slot is freed for the real one.
+func (s *Server) judge(cb callback, want Expect) (res Result, err error, final bool) {
 	v := decide(cb.query, want)
 	s.logger.Debug("callback received", "outcome", v.outcome)
+	if errors.Is(v.err, ErrStateMismatch) {
+		s.mu.Lock()
+		s.claimed = false
+		s.mu.Unlock()
+		cb.reply <- v.resp
+		return Result{}, nil, false
+	}
 	s.mu.Lock()
 	s.result, s.err = v.result, v.err
 	if v.err == nil {
@@ -76,7 +94,7 @@ func (s *Server) judge(cb callback, want Expect) (Result, error) {
 	if v.err != nil {
 		cb.reply <- v.resp
 	}
-	return v.result, v.err
+	return v.result, v.err, true
 }
 
 func (s *Server) outcome() (Result, error) {

@@ -143,6 +143,7 @@ type fakeProvider struct {
 	verifyIDs    []string
 	verifyNonces []string
 	onVerify     func() // runs at the start of Verify
+	subject      string // sub of verified tokens; default "user-1"
 }
 
 func (p *fakeProvider) Refresh(_ context.Context, refreshToken string) (*auth.Tokens, error) {
@@ -171,7 +172,11 @@ func (p *fakeProvider) Verify(_ context.Context, idToken, nonce string) (*auth.C
 	if p.verifyErr != nil {
 		return nil, p.verifyErr
 	}
-	return &auth.Claims{Subject: "user-1", Email: "ana@example.com", Expiry: t0.Add(time.Hour)}, nil
+	sub := p.subject
+	if sub == "" {
+		sub = "user-1"
+	}
+	return &auth.Claims{Subject: sub, Email: "ana@example.com", Expiry: t0.Add(time.Hour)}, nil
 }
 
 func (p *fakeProvider) calls() (refresh, verify int) {

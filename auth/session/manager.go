@@ -77,8 +77,20 @@ func (m *Manager) Load(ctx context.Context) (*auth.Session, error) {
 	return &s, nil
 }
 
-// Save stores s as the profile's session.
+// Save stores s as the profile's session (after a sign-in). It takes the
+// profile's refresh lock, so a refresh running in another process cannot
+// overwrite it with the previous session.
 func (m *Manager) Save(ctx context.Context, s *auth.Session) error {
+	unlock, err := m.lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return m.save(ctx, s)
+}
+
+// save stores s; the caller holds the lock.
+func (m *Manager) save(ctx context.Context, s *auth.Session) error {
 	b, err := json.Marshal(s)
 	if err != nil {
 		return err
@@ -89,8 +101,15 @@ func (m *Manager) Save(ctx context.Context, s *auth.Session) error {
 	return nil
 }
 
-// Delete removes the stored session; a missing one is not an error.
+// Delete removes the stored session (sign-out); a missing one is not an
+// error. It takes the refresh lock, so a refresh in flight elsewhere
+// finishes first instead of bringing the session back afterwards.
 func (m *Manager) Delete(ctx context.Context) error {
+	unlock, err := m.lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	if err := m.Store.Delete(ctx, Name(m.Profile)); err != nil && !m.absent(err) {
 		return err
 	}

@@ -21,7 +21,7 @@ func (m *Manager) refresh(ctx context.Context, s *auth.Session) (*auth.Session, 
 		if err == nil {
 			log.Debug("platform token refreshed")
 			s.Platform = pt
-			return s, m.Save(ctx, s)
+			return s, m.save(ctx, s)
 		}
 		if !errors.Is(err, platform.ErrInvalidGrant) {
 			return nil, err
@@ -44,7 +44,7 @@ func (m *Manager) refresh(ctx context.Context, s *auth.Session) (*auth.Session, 
 	// seconds: store it before anything else can fail.
 	if toks.RefreshToken != "" && toks.RefreshToken != s.RefreshToken {
 		s.RefreshToken = toks.RefreshToken
-		if err := m.Save(ctx, s); err != nil {
+		if err := m.save(ctx, s); err != nil {
 			return nil, fmt.Errorf("keeping the rotated refresh token: %w", err)
 		}
 		log.Debug("rotated refresh token stored")
@@ -52,6 +52,9 @@ func (m *Manager) refresh(ctx context.Context, s *auth.Session) (*auth.Session, 
 	claims, err := m.Provider.Verify(ctx, toks.IDToken, "")
 	if err != nil {
 		return nil, err
+	}
+	if claims.Subject != s.Claims.Subject || claims.Issuer != s.Claims.Issuer {
+		return nil, fmt.Errorf("%w: the renewed sign-in of profile %s belongs to another user; run `ssohelper login`", auth.ErrLoginRequired, m.Profile)
 	}
 	s.IDToken, s.AccessToken, s.Expiry, s.Claims = toks.IDToken, toks.AccessToken, toks.Expiry, *claims
 	log.Debug("identity provider tokens refreshed")
@@ -61,7 +64,7 @@ func (m *Manager) refresh(ctx context.Context, s *auth.Session) (*auth.Session, 
 		})
 		if err != nil {
 			// Keep the fresh provider tokens even when the platform fails.
-			if serr := m.Save(ctx, s); serr != nil {
+			if serr := m.save(ctx, s); serr != nil {
 				return nil, errors.Join(err, serr)
 			}
 			return nil, fmt.Errorf("platform sign-in: %w", err)
@@ -69,5 +72,5 @@ func (m *Manager) refresh(ctx context.Context, s *auth.Session) (*auth.Session, 
 		s.Platform = pt
 		log.Debug("platform token re-provisioned")
 	}
-	return s, m.Save(ctx, s)
+	return s, m.save(ctx, s)
 }

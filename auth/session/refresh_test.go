@@ -31,6 +31,7 @@ func TestTokenRefreshChain(t *testing.T) {
 		platRef   []platAnswer
 		platEx    []platAnswer
 		verifyErr error
+		subject   string // sub of the renewed id_token; default the stored one
 
 		wantErr     error    // errors.Is target; nil => success
 		wantNotErr  error    // the error must not match this
@@ -222,11 +223,18 @@ func TestTokenRefreshChain(t *testing.T) {
 			wantNotErr: auth.ErrLoginRequired, wantText: []string{"bad signature"},
 			wantCalls: calls{gets: 2, provRefresh: 1, verify: 1, provRefreshArg: "rt-1"}, wantNoSaved: true,
 		},
+		{
+			name: "renewed id_token of another user", stored: storedSession(-time.Hour, nil), kindNone: true,
+			prov: []provAnswer{provToks("2", "")}, subject: "user-2",
+			wantErr: auth.ErrLoginRequired, wantText: []string{"another user"},
+			wantCalls: calls{gets: 2, provRefresh: 1, verify: 1, provRefreshArg: "rt-1"}, wantNoSaved: true,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			st, prov, plat, sl := newStore(), &fakeProvider{script: tt.prov}, &fakePlatform{refresh: tt.platRef, exchange: tt.platEx}, &sleeps{}
 			prov.verifyErr = tt.verifyErr
+			prov.subject = tt.subject
 			if tt.stored != nil {
 				st.seed(t, "dev", tt.stored)
 			}

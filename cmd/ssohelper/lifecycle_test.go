@@ -186,3 +186,19 @@ func TestLogoutBrowserNeedsLogoutURI(t *testing.T) {
 	}
 	h.loadSession() // nothing was done: still signed in
 }
+
+// TestLogoutAllForgottenProfile: a saved sign-in whose profile was removed
+// from the config file is still revoked, with the provider it recorded.
+func TestLogoutAllForgottenProfile(t *testing.T) {
+	h := newHarness(t, authtest.Options{})
+	h.mustRun(goBrowser("designer", "Design-2026!"), "login")
+	h.writeProfile(func(p *config.Profile) { p.Name = "renamed" })
+	h.mustRun(nil, "logout", "--all")
+	if got := h.srv.Counts().Revoke; got != 1 {
+		t.Errorf("revocations = %d; want 1; stderr:\n%s", got, h.stderr.String())
+	}
+	names, err := h.store().Names(context.Background())
+	if err != nil || len(names) != 0 {
+		t.Errorf("store still holds %v (%v); want nothing", names, err)
+	}
+}

@@ -77,6 +77,9 @@ func (a *app) logout(ctx context.Context, p config.Profile, purge bool) error {
 	case s.RefreshToken != "":
 		a.revoke(ctx, m.Provider.(*lazyProvider), p, s.RefreshToken)
 	}
+	if s != nil && s.Platform != nil && s.Platform.Expiry.After(a.env.Now()) {
+		fmt.Fprintf(a.env.Stderr, "The platform cannot revoke its token: a copy taken before now stays valid until %s.\n", when(s.Platform.Expiry, a.env.Now()))
+	}
 	if err := m.Delete(ctx); err != nil {
 		return fmt.Errorf("deleting the saved sign-in: %w", err)
 	}
@@ -137,12 +140,8 @@ func (a *app) logoutAll(ctx context.Context, purge bool) error {
 		n++
 		p, known := f.Profiles[prof]
 		if !known {
-			fmt.Fprintf(a.env.Stderr, "Profile %s is no longer in the config file: deleting its sign-in without revoking.\n", prof)
-			p = config.Profile{Name: prof}
-			if err := st.Delete(ctx, name); err != nil {
-				return err
-			}
-			continue
+			// The session remembers its provider, enough to revoke there.
+			p = a.profileFromSession(ctx, prof)
 		}
 		p.Name = prof
 		if err := a.logout(ctx, p.WithDefaults(), purge); err != nil {
@@ -153,4 +152,20 @@ func (a *app) logoutAll(ctx context.Context, purge bool) error {
 		fmt.Fprintln(a.env.Stderr, "No profile was signed in.")
 	}
 	return nil
+}
+
+// profileFromSession rebuilds a minimal profile for a saved sign-in whose
+// profile is no longer in the config file, from the issuer and client id
+// the session recorded.
+func (a *app) profileFromSession(ctx context.Context, name string) config.Profile {
+	p := config.Profile{Name: name}
+	m, _, err := a.manager(p)
+	if err != nil {
+		return p
+	}
+	if s, err := m.Load(ctx); err == nil {
+		p.Issuer, p.ClientID = s.Issuer, s.ClientID
+	}
+	fmt.Fprintf(a.env.Stderr, "Profile %s is no longer in the config file; signing out with the provider it used.\n", name)
+	return p
 }

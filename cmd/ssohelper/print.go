@@ -5,13 +5,15 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ssohelper/ssohelper/auth"
 )
 
 // printSession tells a person who is signed in. It prints no token.
 func printSession(w io.Writer, s *auth.Session, now time.Time) {
-	c := s.Claims
+	c := displayClaims(s.Claims)
 	fmt.Fprintf(w, "Signed in as %s", c.DisplayName())
 	if c.Email != "" && c.Email != c.DisplayName() {
 		fmt.Fprintf(w, " <%s>", c.Email)
@@ -36,4 +38,26 @@ func when(t, now time.Time) string {
 		return "unknown"
 	}
 	return fmt.Sprintf("%s (in %s)", t.Local().Format("2006-01-02 15:04 MST"), t.Sub(now).Round(time.Minute))
+}
+
+// displayClaims returns c with control characters removed from what users
+// can set themselves (name, email, groups), so a crafted name cannot drive
+// the terminal.
+func displayClaims(c auth.Claims) auth.Claims {
+	c.Name, c.Username, c.Email, c.Subject = printable(c.Name), printable(c.Username), printable(c.Email), printable(c.Subject)
+	groups := make([]string, len(c.Groups))
+	for i, g := range c.Groups {
+		groups[i] = printable(g)
+	}
+	c.Groups = groups
+	return c
+}
+
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, s)
 }

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -58,28 +59,36 @@ func (a *app) endBrowserSession(ctx context.Context, p config.Profile) error {
 }
 
 // serveSignedOut listens on the loopback port of logoutURI (when it is
-// http://localhost:<port>/...) and serves the signed-out page on its path.
-// done is closed when the page has been served; nil when nothing listens.
+// http://localhost:<port>/<path>) and serves the signed-out page on that
+// path, to loopback Host names only. done is closed once the page has been
+// served; it is nil when nothing listens.
 func serveSignedOut(logoutURI string) (done chan struct{}, stop func()) {
 	u, err := url.Parse(logoutURI)
 	if err != nil || u.Scheme != "http" || u.Hostname() != "localhost" || u.Port() == "" {
 		return nil, func() {}
 	}
+	hosts := map[string]bool{}
+	for _, h := range []string{"localhost", "127.0.0.1", "[::1]"} {
+		hosts[h+":"+u.Port()] = true
+	}
 	done = make(chan struct{})
 	var once sync.Once
-	mux := http.NewServeMux()
-	mux.HandleFunc(u.Path, func(w http.ResponseWriter, r *http.Request) {
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !hosts[strings.ToLower(r.Host)] || r.URL.Path != u.Path {
+			http.NotFound(w, r)
+			return
+		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		assets.RenderSignedOut(w)
 		once.Do(func() { close(done) })
 	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 5 * time.Second}
 	var listening bool
 	for _, host := range []string{"127.0.0.1", "::1"} {
 		if l, err := net.Listen("tcp", net.JoinHostPort(host, u.Port())); err == nil {
 			listening = true
-			go srv.Serve(l) // exits when srv is shut down by stop
+			go srv.Serve(l) // exits when stop shuts srv down
 		}
 	}
 	if !listening {

@@ -94,7 +94,7 @@ profile is not signed in. --format json prints the same on stdout.`,
 
 func fillStatus(v *statusView, s *auth.Session) {
 	v.SignedIn = true
-	c := s.Claims
+	c := displayClaims(s.Claims)
 	v.User = &userView{Name: c.DisplayName(), Username: c.Username, Email: c.Email, Subject: c.Subject, Groups: c.Groups}
 	if s.Platform != nil {
 		v.Platform = &platformView{Scope: s.Platform.Scope, ExpiresAt: s.Platform.Expiry}
