@@ -270,3 +270,18 @@ func DefaultDir() (string, error) {
 	}
 	return filepath.Join(base, "ssohelper"), nil
 }
+
+// Ready checks that values can be saved: the keyring answers and holds a
+// vault key (it is created on first use). Call it before work whose result
+// must be saved, such as a browser sign-in.
+func (s *Store) Ready(ctx context.Context) error {
+	if err := ensureDir(s.dir); err != nil {
+		return fmt.Errorf("creating %s: %w", s.dir, err)
+	}
+	k, err := s.keyForWrite(ctx)
+	if err != nil {
+		return err
+	}
+	s.remember(k)
+	return nil
+}

@@ -95,7 +95,7 @@ func decodeError(err error) error {
 			v.Problems = append(v.Problems, Problem{
 				Line:    line,
 				Field:   strings.Join(e.Key(), "."),
-				Message: "unknown key; fix the spelling or remove it (run `ssohelper config init` to see every key)",
+				Message: "unknown key; fix the spelling or remove it (run `ssohelper config example` to see every key)",
 			})
 		}
 		return v

@@ -35,7 +35,7 @@ func (c *checker) checkDefaultPort(field string, u *url.URL) {
 	if (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
 		fixed := *u
 		fixed.Host = strings.TrimSuffix(u.Host, ":"+port)
-		c.add(field, "names the default port :%s; remove it (%q), Cognito rejects such URLs with \"An error was encountered with the requested page\"", port, fixed.String())
+		c.add(field, "names the default port :%s; write %q instead (an explicit default port makes URLs differ from what is registered; Cognito then fails with \"An error was encountered with the requested page\")", port, strings.TrimSuffix(fixed.String(), "/"))
 	}
 }
 

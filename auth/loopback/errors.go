@@ -78,7 +78,7 @@ func clean(s string, n int) string {
 // portsBusyError builds the ErrPortsBusy error for the ports tried, with
 // the reason each one failed.
 func portsBusyError(reasons []string, path string) error {
-	return fmt.Errorf("%w (tried %s): close the other sign-in window, "+
-		"or add a port to redirect_ports and register http://localhost:<port>%s in the app client",
+	return fmt.Errorf("%w (tried %s): another program, or another sign-in window, is using them; "+
+		"finish or close the other sign-in, or add a free port to redirect_ports and register http://localhost:<port>%s in the app client",
 		ErrPortsBusy, strings.Join(reasons, ", "), path)
 }

@@ -53,7 +53,7 @@ func TestListenAllPortsBusy(t *testing.T) {
 	msg := err.Error()
 	for _, want := range []string{
 		fmt.Sprintf("%d (in use)", a), fmt.Sprintf("%d (in use)", b),
-		"close the other sign-in window", "redirect_ports", "http://localhost:<port>/cb",
+		"another program", "redirect_ports", "http://localhost:<port>/cb",
 	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error: got %q; want it to contain %q", msg, want)

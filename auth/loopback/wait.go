@@ -152,7 +152,7 @@ func waitError(ctx context.Context, budget time.Duration) error {
 	case budget > 0:
 		budget = budget.Round(time.Millisecond)
 	default:
-		return fmt.Errorf("loopback: timed out waiting for the browser: %w", err)
+		return fmt.Errorf("no sign-in arrived from the browser in time; start the sign-in again: %w", err)
 	}
-	return fmt.Errorf("loopback: timed out waiting for the browser after %s: %w", budget, err)
+	return fmt.Errorf("no sign-in arrived from the browser within %s; start the sign-in again (login_timeout in the profile sets this limit): %w", budget, err)
 }

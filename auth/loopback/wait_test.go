@@ -39,11 +39,11 @@ func TestWaitContextEnds(t *testing.T) {
 	}{
 		{"cancel", cancelled, context.Canceled, "loopback: stopped waiting for the browser: context canceled"},
 		{"deadline", newExpiredContext(5 * time.Minute), context.DeadlineExceeded,
-			"loopback: timed out waiting for the browser after 5m0s: context deadline exceeded"},
+			"no sign-in arrived from the browser within 5m0s; start the sign-in again (login_timeout in the profile sets this limit): context deadline exceeded"},
 		{"deadline in minutes and seconds", newExpiredContext(90 * time.Second), context.DeadlineExceeded,
-			"loopback: timed out waiting for the browser after 1m30s: context deadline exceeded"},
+			"no sign-in arrived from the browser within 1m30s; start the sign-in again (login_timeout in the profile sets this limit): context deadline exceeded"},
 		{"deadline already past", newExpiredContext(-time.Second), context.DeadlineExceeded,
-			"loopback: timed out waiting for the browser: context deadline exceeded"},
+			"no sign-in arrived from the browser in time; start the sign-in again: context deadline exceeded"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -55,6 +55,17 @@ type chromium struct {
 	err   error
 }
 
+// wait waits for the browser side to finish, and fails the test (instead
+// of hanging) when the command never opened it.
+func (c *chromium) wait(t *testing.T, h *harness) {
+	t.Helper()
+	select {
+	case <-c.done:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("the browser never finished; stderr:\n%s", h.stderr.String())
+	}
+}
+
 // Open starts the browser and returns at once; the user's part runs on
 // until done is closed.
 func (c *chromium) Open(context.Context, string) error { panic("use opener()") }
@@ -140,7 +151,7 @@ func TestLoginChromium(t *testing.T) {
 		t.Fatalf("exit = %d; stderr:\n%s", code, h.stderr.String())
 	}
 	t.Logf("chromium sign-in took %s", time.Since(start).Round(time.Millisecond))
-	<-c.done
+	c.wait(t, h)
 	if c.err != nil {
 		t.Fatalf("browser side: %v", c.err)
 	}
@@ -200,7 +211,7 @@ func TestLoginSystemBrowserPath(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit = %d; stderr:\n%s", code, h.stderr.String())
 	}
-	<-c.done
+	c.wait(t, h)
 	if c.err != nil {
 		t.Fatalf("browser side: %v", c.err)
 	}
@@ -216,7 +227,7 @@ func TestLoginChromiumNotAllowed(t *testing.T) {
 	h := newHarness(t, authtest.Options{})
 	c := &chromium{t: t, exec: exec, user: "outsider", pass: "Outsider-2026!", shot: artifact(t, "chromium-not-allowed.png")}
 	code := h.run(context.Background(), c.opener(), "login")
-	<-c.done
+	c.wait(t, h)
 	if code != exitError {
 		t.Errorf("exit = %d; want %d; stderr:\n%s", code, exitError, h.stderr.String())
 	}

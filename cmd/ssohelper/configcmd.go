@@ -40,7 +40,7 @@ func (a *app) configCmd() *cobra.Command {
 					return err
 				}
 				if _, err := os.Stat(path); err == nil {
-					return fmt.Errorf("%w: %s already exists; edit it, or remove it first", errUsage, path)
+					return usagef("%s already exists; edit it, or remove it first", path)
 				}
 				if err := writeNew(path, []byte(config.Example())); err != nil {
 					return err

@@ -47,7 +47,7 @@ func (a *app) demo(ctx context.Context, username string, auto, noBrowser bool) e
 		}
 	}
 	if user == nil {
-		return fmt.Errorf("%w: no demo user %q; choose one of %s", errUsage, username, strings.Join(names, ", "))
+		return usagef("no demo user %q; choose one of %s", username, strings.Join(names, ", "))
 	}
 	if !auto && !noBrowser && !hasDisplay(a.env.Getenv) {
 		fmt.Fprintln(a.env.Stderr, "No display found: the demo will fill in the login page itself (--auto).")

@@ -5,10 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/ssohelper/ssohelper/auth"
 	"github.com/ssohelper/ssohelper/auth/config"
 	"github.com/ssohelper/ssohelper/auth/loopback"
+	"github.com/ssohelper/ssohelper/keystore"
 )
 
 // Exit codes, documented in the README.
@@ -34,7 +38,7 @@ func exitCode(err error) int {
 		return exitSignInNeed
 	case errors.Is(err, context.Canceled), errors.As(err, &authErr) && authErr.Code == "access_denied":
 		return exitCancelled
-	case errors.As(err, &valErr), errors.Is(err, errUsage),
+	case errors.As(err, &valErr), errors.Is(err, errUsage), errors.Is(err, config.ErrInvalid),
 		errors.Is(err, config.ErrNoProfile), errors.Is(err, config.ErrUnknownProfile):
 		return exitConfig
 	}
@@ -48,4 +52,17 @@ func report(w io.Writer, err error) {
 		return
 	}
 	fmt.Fprintf(w, "ssohelper: %v\n", err)
+}
+
+// explain adds what to do to errors that need knowledge of this run.
+func (a *app) explain(err error) error {
+	switch {
+	case strings.HasPrefix(err.Error(), "unknown command ") && !errors.Is(err, errUsage):
+		return usageError(err)
+	case errors.Is(err, keystore.ErrKeyringUnavailable) && !a.g.fileStore:
+		if _, serr := os.Stat(filepath.Join(a.env.DataDir, "vault.key")); serr == nil {
+			return fmt.Errorf("%w\nYour sign-in was saved in the file store: add --insecure-file-store or set %s=1", err, envFileStore)
+		}
+	}
+	return err
 }

@@ -43,7 +43,11 @@ func TestKeyringMissing(t *testing.T) {
 		}
 		return 0, string(out)
 	}
-	code, out := run("config", "set-secret", "platform")
+	code, out := run("login", "--no-browser")
+	if code != exitError || !strings.Contains(out, "not started") || strings.Contains(out, "/oauth2/authorize") {
+		t.Errorf("login without a keyring: exit %d, output:\n%s\nwant exit 1 before any sign-in address is shown", code, out)
+	}
+	code, out = run("config", "set-secret", "platform")
 	if code != exitError || !strings.Contains(out, "no system keyring") || !strings.Contains(out, "--insecure-file-store") {
 		t.Errorf("set-secret without a keyring: exit %d, output:\n%s\nwant exit 1 naming the missing keyring and --insecure-file-store", code, out)
 	}

@@ -27,6 +27,16 @@ platform token and keeps the tokens in the system keyring.`,
 			if err != nil {
 				return err
 			}
+			if !noStore {
+				// Fail before the browser, not after the user signed in.
+				st, err := a.store()
+				if err != nil {
+					return err
+				}
+				if err := st.Ready(cmd.Context()); err != nil {
+					return fmt.Errorf("the sign-in could not be saved, so it was not started: %w", err)
+				}
+			}
 			s, err := a.login(cmd.Context(), p, o.NoBrowser)
 			if err != nil {
 				return err

@@ -33,7 +33,7 @@ client secrets.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if all && a.g.profile != "" {
-				return fmt.Errorf("%w: use either --all or --profile", errUsage)
+				return usagef("use either --all or --profile")
 			}
 			if all {
 				return a.logoutAll(cmd.Context(), purge)

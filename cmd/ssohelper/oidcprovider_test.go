@@ -132,7 +132,7 @@ func loginOIDCProvider(t *testing.T, mod func(string) string) oidcLoginResult {
 	start := time.Now()
 	var browserErr error // a stuck browser cancels the sign-in at once
 	code := h.run(ctx, stopOnError(browse, cancel, &browserErr), "login")
-	<-c.done
+	c.wait(t, h)
 	if code != exitOK {
 		t.Fatalf("exit = %d; want 0; browser side: %v; stderr:\n%s", code, c.err, h.stderr.String())
 	}

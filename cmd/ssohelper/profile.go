@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -35,12 +37,16 @@ func (a *app) profile(flags config.Overrides) (config.Profile, error) {
 	if err != nil {
 		return config.Profile{}, err
 	}
+	o := config.FromEnv(a.env.Getenv)
+	merge(&o, flags)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) && (o.Issuer == "" || o.ClientID == "") {
+		return config.Profile{}, fmt.Errorf("%w: there is no config file at %s; ask your IT admin for one, "+
+			"run `ssohelper config init` to start from an example, or try `ssohelper demo`", config.ErrNoProfile, path)
+	}
 	f, err := config.Load(path)
 	if err != nil {
 		return config.Profile{}, err
 	}
-	o := config.FromEnv(a.env.Getenv)
-	merge(&o, flags)
 	if a.g.profile != "" {
 		o.Profile = a.g.profile
 	}
@@ -113,7 +119,7 @@ func (a *app) secret(ctx context.Context, p config.Profile, which string) (strin
 		if which == "platform" {
 			env = config.EnvPlatformSecret
 		}
-		return "", fmt.Errorf("%w: profile %s needs the %s secret: set $%s or run `ssohelper config set-secret %s`", errUsage, p.Name, which, env, which)
+		return "", usagef("profile %s needs the %s secret: set $%s or run `ssohelper config set-secret %s`", p.Name, which, env, which)
 	}
 	if err != nil {
 		return "", fmt.Errorf("reading the %s secret: %w", which, err)

@@ -38,6 +38,7 @@ func run(ctx context.Context, args []string, env *Env) int {
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err != nil {
+		err = a.explain(err)
 		report(env.Stderr, err)
 	}
 	return exitCode(err)
@@ -57,7 +58,8 @@ Exit codes: 0 ok, 1 error, 2 cancelled, 3 configuration or usage error,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.SetOut(a.env.Stderr)
+	root.SetOut(a.env.Stdout) // help and completion scripts are read or piped
+
 	root.SetErr(a.env.Stderr)
 	root.SetIn(a.env.Stdin)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
@@ -67,5 +69,6 @@ Exit codes: 0 ok, 1 error, 2 cancelled, 3 configuration or usage error,
 	pf.BoolVarP(&a.g.verbose, "verbose", "v", false, "debug logs on stderr (tokens are never logged)")
 	pf.BoolVar(&a.g.fileStore, "insecure-file-store", false, "keep the vault key in a 0600 file instead of the system keyring (or $SSOHELPER_INSECURE_FILE_STORE=1)")
 	root.AddCommand(a.loginCmd(), a.tokenCmd(), a.statusCmd(), a.logoutCmd(), a.demoCmd(), a.configCmd())
+	strictArgs(root)
 	return root
 }

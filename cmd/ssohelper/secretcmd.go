@@ -31,7 +31,7 @@ SSOHELPER_PLATFORM_SECRET take precedence when set.
 		RunE: func(cmd *cobra.Command, args []string) error {
 			which := args[0]
 			if which != "client" && which != "platform" {
-				return fmt.Errorf("%w: say which secret: client or platform", errUsage)
+				return usagef("say which secret: client or platform")
 			}
 			p, err := a.profile(config.Overrides{})
 			if err != nil {
@@ -85,13 +85,13 @@ func readSecret(r interface{ Read([]byte) (int, error) }) (string, error) {
 	sc.Buffer(make([]byte, 0, maxSecret), maxSecret)
 	if !sc.Scan() {
 		if err := sc.Err(); err != nil {
-			return "", fmt.Errorf("%w: reading the secret from stdin: %v", errUsage, err)
+			return "", usagef("reading the secret from stdin: %v", err)
 		}
-		return "", fmt.Errorf("%w: no secret on stdin; pipe it in, e.g. printf '%%s\\n' \"$SECRET\" | ssohelper config set-secret ...", errUsage)
+		return "", usagef("no secret on stdin; pipe it in, e.g. printf '%%s\\n' \"$SECRET\" | ssohelper config set-secret ...")
 	}
 	s := strings.TrimSpace(sc.Text())
 	if s == "" {
-		return "", fmt.Errorf("%w: the secret on stdin is empty", errUsage)
+		return "", usagef("the secret on stdin is empty")
 	}
 	return s, nil
 }

@@ -102,5 +102,5 @@ func serveSignedOut(logoutURI string) (done chan struct{}, stop func()) {
 }
 
 func errNoLogoutURI(p config.Profile) error {
-	return fmt.Errorf("%w: profile %s has no logout_uri, which --browser needs; register a sign-out URL such as http://localhost:%d/signed-out on the app client and set logout_uri to it", errUsage, p.Name, p.RedirectPorts[0])
+	return usagef("profile %s has no logout_uri, which --browser needs; register a sign-out URL such as http://localhost:%d/signed-out on the app client and set logout_uri to it", p.Name, p.RedirectPorts[0])
 }

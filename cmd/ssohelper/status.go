@@ -55,7 +55,7 @@ profile is not signed in. --format json prints the same on stdout.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format != "text" && format != "json" {
-				return fmt.Errorf("%w: --format must be text or json", errUsage)
+				return usagef("--format must be text or json")
 			}
 			p, err := a.profile(config.Overrides{})
 			if err != nil {
