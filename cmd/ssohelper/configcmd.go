@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -51,12 +53,16 @@ func (a *app) configCmd() *cobra.Command {
 		},
 		&cobra.Command{
 			Use: "validate", Short: "Check the selected profile and say what to fix", Args: cobra.NoArgs,
-			RunE: func(*cobra.Command, []string) error {
+			RunE: func(cmd *cobra.Command, _ []string) error {
 				p, err := a.profile(config.Overrides{})
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(a.env.Stderr, "Profile %s is valid: issuer %s, redirect URIs to register:\n", p.Name, p.IssuerURL())
+				if f := placeholders(p); len(f) > 0 {
+					return usagef("profile %s still holds the example's placeholder %s; put in your own values", p.Name, strings.Join(f, ", "))
+				}
+				a.validateSecrets(cmd.Context(), p)
+				fmt.Fprintf(a.env.Stderr, "Profile %s is valid: issuer %s, platform %s. Register these callback URLs on the app client:\n", p.Name, p.IssuerURL(), p.Platform.Kind)
 				for _, port := range p.RedirectPorts {
 					fmt.Fprintf(a.env.Stdout, "%s\n", p.RedirectURI(port))
 				}
@@ -65,4 +71,35 @@ func (a *app) configCmd() *cobra.Command {
 		},
 	)
 	return cmd
+}
+
+// placeholders names the fields of p that still hold the example's values.
+func placeholders(p config.Profile) []string {
+	var f []string
+	if p.UserPoolID == "eu-west-1_AbC123" {
+		f = append(f, "user_pool_id")
+	}
+	if p.ClientID == "1example23456789abcdefghij" {
+		f = append(f, "client_id")
+	}
+	if strings.Contains(p.Platform.BaseURL, "worker.example.com") {
+		f = append(f, "platform.base_url")
+	}
+	if p.Platform.ClientAppID == "example-client-app" {
+		f = append(f, "platform.client_app_id")
+	}
+	return f
+}
+
+// validateSecrets warns about secrets the profile needs but cannot find.
+func (a *app) validateSecrets(ctx context.Context, p config.Profile) {
+	need := map[string]bool{"client": p.Confidential, "platform": p.Platform.Kind == config.KindEncodify}
+	for _, which := range []string{"client", "platform"} {
+		if !need[which] {
+			continue
+		}
+		if _, err := a.secret(ctx, p, which); err != nil {
+			fmt.Fprintf(a.env.Stderr, "Warning: %v\n", err)
+		}
+	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"runtime"
 	"strings"
 	"time"
@@ -54,12 +55,25 @@ func (a *app) demo(ctx context.Context, username string, auto, noBrowser bool) e
 		auto = true
 	}
 
-	srv, err := authtest.NewServer(authtest.Options{Logger: a.logger()})
+	// The emulator is ours, so its app client can register whichever
+	// loopback ports are free right now.
+	ports, err := freeLoopbackPorts(3)
+	if err != nil {
+		return err
+	}
+	client := authtest.DemoClient()
+	client.CallbackURLs, client.LogoutURLs = nil, nil
+	for _, port := range ports {
+		client.CallbackURLs = append(client.CallbackURLs, fmt.Sprintf("http://localhost:%d/callback", port))
+		client.LogoutURLs = append(client.LogoutURLs, fmt.Sprintf("http://localhost:%d/signed-out", port))
+	}
+	srv, err := authtest.NewServer(authtest.Options{Clients: []authtest.Client{client}, Logger: a.logger()})
 	if err != nil {
 		return fmt.Errorf("starting the emulator: %w", err)
 	}
 	defer srv.Close()
 	p := demoProfile(srv)
+	p.RedirectPorts = ports
 	if err := p.Validate(); err != nil {
 		return err
 	}
@@ -101,4 +115,18 @@ func hasDisplay(getenv func(string) string) bool {
 		return true
 	}
 	return getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != ""
+}
+
+// freeLoopbackPorts returns n loopback ports that are free at this moment.
+func freeLoopbackPorts(n int) ([]int, error) {
+	var ports []int
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, fmt.Errorf("finding a free loopback port: %w", err)
+		}
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+		defer l.Close()
+	}
+	return ports, nil
 }
