@@ -50,7 +50,7 @@ func crashStore(t *testing.T, dir string) *Store {
 func TestHelperWriter(t *testing.T) {
 	dir := os.Getenv("SSOHELPER_KEYSTORE_WRITER_DIR")
 	if dir == "" {
-		t.Skip("helper process for TestCrashAtomicity")
+		return // only the writer process started by TestCrashAtomicity does work here
 	}
 	gen, err := strconv.ParseUint(os.Getenv("SSOHELPER_KEYSTORE_WRITER_GEN"), 10, 64)
 	if err != nil {
