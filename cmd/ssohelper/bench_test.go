@@ -42,13 +42,20 @@ func realKeyringHarness(b *testing.B) *harness {
 // BenchmarkTokenCachedProcess is `ssohelper token` with a valid cached
 // token, as a subprocess through the real keyring: the hot path a plugin
 // or script pays on every call.
-func BenchmarkTokenCachedProcess(b *testing.B) {
+func BenchmarkTokenCachedProcess(b *testing.B) { benchTokenProcess(b) }
+
+// BenchmarkTokenNoKeyCacheProcess is the same with the kernel key cache
+// off: every call reads the vault key from the Secret Service.
+func BenchmarkTokenNoKeyCacheProcess(b *testing.B) { benchTokenProcess(b, envNoKeyCache+"=1") }
+
+func benchTokenProcess(b *testing.B, extraEnv ...string) {
 	h := realKeyringHarness(b)
 	bin := ssohelperBinary(b)
 	env := append(os.Environ(),
 		"XDG_DATA_HOME="+filepath.Join(h.dir, "xdg"),
 		config.EnvConfig+"="+h.env[config.EnvConfig],
 	)
+	env = append(env, extraEnv...)
 	b.ResetTimer()
 	for range b.N {
 		cmd := exec.Command(bin, "token")

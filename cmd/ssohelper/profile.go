@@ -92,7 +92,11 @@ func (a *app) store() (*keystore.Store, error) {
 		fmt.Fprintf(a.env.Stderr, "ssohelper: using the file store (%s) instead of the system keyring: anyone who can read your files can read your tokens\n", path)
 		kr = keystore.NewFileKeyring(path)
 	}
-	st, err := keystore.New(keystore.Options{Dir: a.env.DataDir, Keyring: kr, Timeout: keyringTimeout, Logger: a.logger()})
+	opts := keystore.Options{Dir: a.env.DataDir, Keyring: kr, Timeout: keyringTimeout, Logger: a.logger()}
+	if a.env.Getenv(envNoKeyCache) == "1" {
+		opts.KeyCacheTTL = -1
+	}
+	st, err := keystore.New(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -102,6 +106,10 @@ func (a *app) store() (*keystore.Store, error) {
 
 // envFileStore opts in to the file store like --insecure-file-store.
 const envFileStore = "SSOHELPER_INSECURE_FILE_STORE"
+
+// envNoKeyCache=1 turns off the kernel key cache (keystore.Options.KeyCacheTTL):
+// every command then asks the Secret Service for the vault key.
+const envNoKeyCache = "SSOHELPER_NO_KEY_CACHE"
 
 // secret returns the client ("client") or platform ("platform") secret of p:
 // from the environment, else from the store.
