@@ -4,11 +4,9 @@ import (
 	"context"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"github.com/ssohelper/ssohelper/auth/authtest"
-	"github.com/ssohelper/ssohelper/auth/config"
 	"github.com/ssohelper/ssohelper/keystore"
 )
 
@@ -51,11 +49,7 @@ func BenchmarkTokenNoKeyCacheProcess(b *testing.B) { benchTokenProcess(b, envNoK
 func benchTokenProcess(b *testing.B, extraEnv ...string) {
 	h := realKeyringHarness(b)
 	bin := ssohelperBinary(b)
-	env := append(os.Environ(),
-		"XDG_DATA_HOME="+filepath.Join(h.dir, "xdg"),
-		config.EnvConfig+"="+h.env[config.EnvConfig],
-	)
-	env = append(env, extraEnv...)
+	env := h.procEnv(os.Environ(), extraEnv...)
 	b.ResetTimer()
 	for range b.N {
 		cmd := exec.Command(bin, "token")

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -116,6 +117,16 @@ func (h *harness) store() *keystore.Store {
 // dataDir is where the command keeps its files: $XDG_DATA_HOME/ssohelper
 // with XDG_DATA_HOME inside the test's directory, so subprocesses agree.
 func (h *harness) dataDir() string { return filepath.Join(h.dir, "xdg", "ssohelper") }
+
+// procEnv is base plus what a separate ssohelper process needs to share
+// this harness's config file and data directory, plus extra.
+func (h *harness) procEnv(base []string, extra ...string) []string {
+	env := append(slices.Clone(base),
+		"XDG_DATA_HOME="+filepath.Join(h.dir, "xdg"),
+		config.EnvConfig+"="+h.env[config.EnvConfig],
+	)
+	return append(env, extra...)
+}
 
 // useFileStore switches to the opt-in file store, which separate
 // processes share (subprocesses get --insecure-file-store).

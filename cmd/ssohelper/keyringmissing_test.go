@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/ssohelper/ssohelper/auth/authtest"
-	"github.com/ssohelper/ssohelper/auth/config"
 )
 
 // TestKeyringMissing: on a machine without a Secret Service (no D-Bus
@@ -25,11 +24,7 @@ func TestKeyringMissing(t *testing.T) {
 			env = append(env, kv)
 		}
 	}
-	env = append(env,
-		"XDG_RUNTIME_DIR="+runtimeDir,
-		"XDG_DATA_HOME="+filepath.Join(h.dir, "xdg"),
-		config.EnvConfig+"="+h.env[config.EnvConfig],
-	)
+	env = h.procEnv(env, "XDG_RUNTIME_DIR="+runtimeDir)
 	run := func(args ...string) (int, string) {
 		cmd := exec.Command(bin, args...)
 		cmd.Env = env
@@ -85,11 +80,7 @@ func TestKeyringTimeout(t *testing.T) {
 		}
 	}()
 	cmd := exec.Command(ssohelperBinary(t), "config", "set-secret", "platform")
-	cmd.Env = append(os.Environ(),
-		"DBUS_SESSION_BUS_ADDRESS=unix:path="+sock,
-		"XDG_DATA_HOME="+filepath.Join(h.dir, "xdg"),
-		config.EnvConfig+"="+h.env[config.EnvConfig],
-	)
+	cmd.Env = h.procEnv(os.Environ(), "DBUS_SESSION_BUS_ADDRESS=unix:path="+sock)
 	cmd.Stdin = strings.NewReader("a-platform-secret\n")
 	out, err := cmd.CombinedOutput()
 	ee, ok := err.(*exec.ExitError)

@@ -3,12 +3,10 @@ package main
 import (
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/ssohelper/ssohelper/auth/authtest"
-	"github.com/ssohelper/ssohelper/auth/config"
 	"github.com/ssohelper/ssohelper/keystore"
 )
 
@@ -28,10 +26,7 @@ func TestRealKeyringCLI(t *testing.T) {
 	}
 
 	cmd := exec.Command(ssohelperBinary(t), "token")
-	cmd.Env = append(os.Environ(),
-		"XDG_DATA_HOME="+filepath.Join(h.dir, "xdg"),
-		config.EnvConfig+"="+h.env[config.EnvConfig],
-	)
+	cmd.Env = h.procEnv(os.Environ())
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("ssohelper token: %v", err)

@@ -54,12 +54,7 @@ type procResult struct {
 func (h *harness) runProcs(t *testing.T, n int, args ...string) []procResult {
 	t.Helper()
 	bin := ssohelperBinary(t)
-	env := append(os.Environ(),
-		"XDG_DATA_HOME="+filepath.Join(h.dir, "xdg"),
-		config.EnvConfig+"="+h.env[config.EnvConfig],
-		config.EnvPlatformSecret+"="+h.env[config.EnvPlatformSecret],
-		envFileStore+"=1",
-	)
+	env := h.procEnv(os.Environ(), config.EnvPlatformSecret+"="+h.env[config.EnvPlatformSecret], envFileStore+"=1")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	results := make([]procResult, n)
