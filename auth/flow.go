@@ -49,7 +49,8 @@ func (f *Flow) Login(ctx context.Context) (*Session, error) {
 	ctx, cancel := context.WithTimeout(ctx, f.Profile.LoginTimeout.Duration)
 	defer cancel()
 
-	meta, err := f.Metadata(ctx)
+	prov := &Provider{Profile: f.Profile, ClientSecret: f.ClientSecret, HTTP: f.HTTP, Discoverer: f.Discoverer, Now: f.Now}
+	meta, err := prov.Metadata(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -76,21 +77,21 @@ func (f *Flow) Login(ctx context.Context) (*Session, error) {
 	log.Debug("authorization code received")
 	// The browser waits on the redirect until the sign-in is complete, so
 	// its page tells the truth about the outcome.
-	s, err := f.complete(ctx, meta, oc, res.Code, req)
+	s, err := f.complete(ctx, prov, meta, oc, res.Code, req)
 	srv.Finish(resultPage(err))
 	return s, err
 }
 
 // complete redeems the code, verifies the id_token and runs the platform
 // exchange.
-func (f *Flow) complete(ctx context.Context, meta *Metadata, oc *oauth2.Config, code string, req authRequest) (*Session, error) {
+func (f *Flow) complete(ctx context.Context, prov *Provider, meta *Metadata, oc *oauth2.Config, code string, req authRequest) (*Session, error) {
 	log := logger(f.Logger)
 	toks, err := redeem(ctx, f.HTTP, oc, code, req.verifier)
 	if err != nil {
 		return nil, err
 	}
 	log.Debug("code redeemed")
-	claims, err := f.verify(ctx, meta, toks.IDToken, req.nonce)
+	claims, err := prov.Verify(ctx, toks.IDToken, req.nonce)
 	if err != nil {
 		return nil, err
 	}
@@ -112,23 +113,6 @@ func (f *Flow) complete(ctx context.Context, meta *Metadata, oc *oauth2.Config, 
 		log.Debug("platform token received", "scope", s.Platform.Scope)
 	}
 	return s, nil
-}
-
-// Metadata returns the provider metadata: the profile's explicit endpoints
-// when it has them, else discovery (cached per run).
-func (f *Flow) Metadata(ctx context.Context) (*Metadata, error) {
-	if f.Discoverer == nil {
-		f.Discoverer = &Discoverer{HTTP: f.HTTP}
-	}
-	return metadataFor(ctx, f.Profile, f.Discoverer)
-}
-
-func (f *Flow) verify(ctx context.Context, m *Metadata, idToken, nonce string) (*Claims, error) {
-	v, err := verifierFor(m, f.Profile, f.HTTP, f.Now)
-	if err != nil {
-		return nil, err
-	}
-	return v.Verify(ctx, idToken, nonce)
 }
 
 // openBrowser always prints the URL so the user can copy it, then starts

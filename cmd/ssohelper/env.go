@@ -38,17 +38,15 @@ func osEnv() *Env {
 		Now:     time.Now,
 		Opener:  &systemBrowser{stderr: os.Stderr},
 		Keyring: keystore.OSKeyring{},
-		DataDir: dataDir(os.Getenv),
+		DataDir: dataDir(),
 	}
 }
 
-// dataDir is $XDG_DATA_HOME/ssohelper, else ~/.local/share/ssohelper.
-func dataDir(getenv func(string) string) string {
-	if d := getenv("XDG_DATA_HOME"); d != "" {
-		return filepath.Join(d, "ssohelper")
-	}
-	if h, err := os.UserHomeDir(); err == nil {
-		return filepath.Join(h, ".local", "share", "ssohelper")
+// dataDir is keystore.DefaultDir ($XDG_DATA_HOME/ssohelper), else a
+// directory under the temp dir when no home directory is known.
+func dataDir() string {
+	if d, err := keystore.DefaultDir(); err == nil {
+		return d
 	}
 	return filepath.Join(os.TempDir(), "ssohelper")
 }

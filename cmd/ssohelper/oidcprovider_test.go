@@ -21,6 +21,7 @@ import (
 
 	"github.com/ssohelper/ssohelper/auth"
 	"github.com/ssohelper/ssohelper/auth/config"
+	"github.com/ssohelper/ssohelper/auth/session"
 )
 
 // oidcProviderDir holds the npm project of the standard provider
@@ -149,7 +150,7 @@ func loginOIDCProvider(t *testing.T, mod func(string) string) oidcLoginResult {
 		}
 	}
 
-	b, err := h.store().Get(context.Background(), sessionName("work"))
+	b, err := h.store().Get(context.Background(), session.Name("work"))
 	if err != nil {
 		t.Fatalf("saved session: %v", err)
 	}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/ssohelper/ssohelper/auth/config"
 	"github.com/ssohelper/ssohelper/auth/platform"
-	"github.com/ssohelper/ssohelper/auth/session"
 	"github.com/ssohelper/ssohelper/keystore"
 )
 
@@ -39,13 +38,15 @@ func (a *app) profile(flags config.Overrides) (config.Profile, error) {
 	}
 	o := config.FromEnv(a.env.Getenv)
 	merge(&o, flags)
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) && (o.Issuer == "" || o.ClientID == "") {
-		return config.Profile{}, fmt.Errorf("%w: there is no config file at %s; ask your IT admin for one, "+
-			"run `ssohelper config init` to start from an example, or try `ssohelper demo`", config.ErrNoProfile, path)
-	}
 	f, err := config.Load(path)
 	if err != nil {
 		return config.Profile{}, err
+	}
+	if len(f.Profiles) == 0 && (o.Issuer == "" || o.ClientID == "") {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return config.Profile{}, fmt.Errorf("%w: there is no config file at %s; ask your IT admin for one, "+
+				"run `ssohelper config init` to start from an example, or try `ssohelper demo`", config.ErrNoProfile, path)
+		}
 	}
 	if a.g.profile != "" {
 		o.Profile = a.g.profile
@@ -146,12 +147,14 @@ func (a *app) exchanger(ctx context.Context, p config.Profile) (*platform.Encodi
 	if err != nil {
 		return nil, err
 	}
+	return a.encodify(p, secret), nil
+}
+
+// encodify is the platform client of p with the client app secret.
+func (a *app) encodify(p config.Profile, secret string) *platform.Encodify {
 	return &platform.Encodify{
 		BaseURL: p.Platform.BaseURL, SiteID: p.Platform.SiteID, IdP: p.Platform.IdP,
 		ClientAppID: p.Platform.ClientAppID, ClientAppSecret: secret,
 		HTTP: a.env.HTTP, Now: a.env.Now, Logger: a.logger(),
-	}, nil
+	}
 }
-
-// sessionName is the store entry of a profile's saved sign-in.
-func sessionName(profile string) string { return session.Name(profile) }
