@@ -196,7 +196,9 @@ func TestLoginSystemBrowserPath(t *testing.T) {
 	c := &chromium{t: t, exec: exec, user: "admin", pass: "Admin-2026!"}
 	browse := c.opener()
 	go func() {
-		for range 200 { // the desktop "starts the browser" once xdg-open ran
+		// The desktop "starts the browser" once xdg-open ran. The bound is
+		// generous (60 s) so a loaded machine gets there too.
+		for range 1200 {
 			if b, err := os.ReadFile(urlFile); err == nil {
 				browse.Open(context.Background(), string(b))
 				return
