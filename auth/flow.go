@@ -108,7 +108,7 @@ func (f *Flow) complete(ctx context.Context, prov *Provider, meta *Metadata, oc 
 	}
 	if f.Exchanger != nil {
 		if s.Platform, err = f.Exchanger.Exchange(ctx, toks.IDToken); err != nil {
-			return nil, fmt.Errorf("platform sign-in: %w", err)
+			return nil, err // a *platform.Error names the platform step itself
 		}
 		log.Debug("platform token received", "scope", s.Platform.Scope)
 	}

@@ -24,24 +24,41 @@ var (
 	// is gone from the keyring (or was replaced). The value cannot be
 	// recovered; the user must sign in again.
 	ErrKeyLost = errors.New("the keyring entry that unlocks your saved sign-in is gone; run `ssohelper login` again")
-	// ErrCorrupt means a saved file (or the vault key) is damaged, was
-	// tampered with, or was copied from another name.
+	// ErrCorrupt means a saved value's file is damaged, was tampered with,
+	// or was copied from another name. Only that value is affected.
 	ErrCorrupt = errors.New("saved value is corrupt")
+	// ErrKeyDamaged means the vault key entry (in the keyring, or the key
+	// file of a FileKeyring) is not a vault key. Nothing can be opened or
+	// saved until it is repaired or removed; it is never replaced silently.
+	ErrKeyDamaged = errors.New("the vault key entry is damaged")
 	// ErrInvalidName means an entry name breaks the naming rules (see Store.Put).
 	ErrInvalidName = errors.New("invalid entry name")
 )
 
+// What to do about an unusable keyring, one line each. They lead the
+// message a command prints (see Hint).
 const (
-	hintUnavailable = "no system keyring is running (Secret Service over D-Bus). " +
-		"Install and start gnome-keyring or KWallet, or opt in to the file store with --insecure-file-store"
-	hintLocked = "the system keyring is locked or has no default collection: " +
-		"unlock it (or log in to the desktop) and try again, or opt in to the file store with --insecure-file-store"
+	hintUnavailable = "start a system keyring (gnome-keyring or KWallet), or add --insecure-file-store to keep the vault key in a 0600 file"
+	hintLocked      = "unlock the system keyring (or log in to the desktop) and try again, or add --insecure-file-store to keep the vault key in a 0600 file"
 )
+
+// hinted is an error with a one-line hint of what the user can do. Its
+// Error text is the cause alone; callers that talk to people print the
+// hint first (errors.As with an interface{ Hint() string } target).
+type hinted struct {
+	err  error
+	hint string
+}
+
+func (e *hinted) Error() string { return e.err.Error() }
+func (e *hinted) Unwrap() error { return e.err }
+
+// Hint says what to do, in one line.
+func (e *hinted) Hint() string { return e.hint }
 
 // timeoutError builds the error for a keyring call that took longer than d.
 func timeoutError(d time.Duration) error {
-	return fmt.Errorf("%w: the system keyring did not answer within %v: is it locked? "+
-		"unlock it (or log in to the desktop) and try again", ErrKeyringTimeout, d)
+	return &hinted{fmt.Errorf("%w: the system keyring did not answer within %v (is it locked?)", ErrKeyringTimeout, d), hintLocked}
 }
 
 // mapKeyringError turns an error from a Keyring into one of the package's
@@ -56,9 +73,9 @@ func mapKeyringError(err error) error {
 	case errors.Is(err, ErrKeyringUnavailable):
 		return err // Already explained.
 	case isLocked(err):
-		return fmt.Errorf("%w: %s: %w", ErrKeyringUnavailable, hintLocked, err)
+		return &hinted{fmt.Errorf("%w: it is locked or has no default collection: %w", ErrKeyringUnavailable, err), hintLocked}
 	case isUnavailable(err):
-		return fmt.Errorf("%w: %s: %w", ErrKeyringUnavailable, hintUnavailable, err)
+		return &hinted{fmt.Errorf("%w: no Secret Service answers on D-Bus: %w", ErrKeyringUnavailable, err), hintUnavailable}
 	default:
 		return fmt.Errorf("system keyring: %w", err)
 	}

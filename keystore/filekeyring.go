@@ -1,22 +1,25 @@
 package keystore
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"time"
-
-	"github.com/gofrs/flock"
 )
 
 // FileKeyring is a Keyring kept in a plaintext JSON file with mode 0600. It
 // exists for machines without a system keyring and is opt-in only: anyone who
 // can read the file (the user, root, a backup) can open every saved value.
 // A Store using it reports Insecure() == true.
+//
+// Each write replaces the file atomically (temporary file, fsync, rename),
+// so a reader never sees half a file. FileKeyring takes no lock of its own:
+// a Store makes all its keyring writes under the store's lock file
+// (.vault-key.lock), so the data directory has one lock file, not two.
+// Other callers that write from several processes at once must serialise
+// those writes themselves.
 type FileKeyring struct {
 	path string
 }
@@ -87,27 +90,18 @@ func (k *FileKeyring) load() (fileKeyringData, error) {
 	d := fileKeyringData{}
 	if err := json.Unmarshal(raw, &d); err != nil {
 		// The JSON error may quote file content, which is a key: drop it.
-		return nil, fmt.Errorf("%w: key file %s is not valid JSON", ErrCorrupt, k.path)
+		return nil, fmt.Errorf("%w: key file %s is not valid JSON", ErrKeyDamaged, k.path)
 	}
 	return d, nil
 }
 
-// update applies fn to the file's content under an exclusive lock file, so
-// concurrent processes do not lose each other's changes, and writes the
-// result atomically.
+// update applies fn to the file's content and writes the result
+// atomically. The caller serialises writers (see FileKeyring).
 func (k *FileKeyring) update(fn func(fileKeyringData)) error {
 	dir := filepath.Dir(k.path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("creating %s: %w", dir, err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	l := flock.New(k.path + ".lock")
-	if ok, err := l.TryLockContext(ctx, 5*time.Millisecond); !ok {
-		return fmt.Errorf("locking %s: %w", l.Path(), err)
-	}
-	defer func() { _ = l.Unlock() }()
-
 	d, err := k.load()
 	if err != nil {
 		return err

@@ -49,8 +49,8 @@ func TestFileKeyring(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := kr.Get("svc", "u")
-	if !errors.Is(err, ErrCorrupt) || strings.Contains(err.Error(), "s3cret") {
-		t.Errorf("Get of broken file: got %v; want ErrCorrupt that quotes no content", err)
+	if !errors.Is(err, ErrKeyDamaged) || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("Get of broken file: got %v; want ErrKeyDamaged that quotes no content", err)
 	}
 }
 

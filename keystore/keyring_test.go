@@ -27,11 +27,23 @@ func TestKeyringTimeout(t *testing.T) {
 	if !errors.Is(err, ErrKeyringTimeout) {
 		t.Fatalf("Put: got %v; want ErrKeyringTimeout", err)
 	}
-	for _, want := range []string{"did not answer within 20ms", "is it locked?", "unlock it (or log in to the desktop) and try again"} {
+	for _, want := range []string{"did not answer within 20ms", "is it locked?"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("message %q: want it to contain %q", err, want)
 		}
 	}
+	if h := hintOf(err); !strings.HasPrefix(h, "unlock the system keyring") || strings.Contains(h, "\n") {
+		t.Errorf("hint %q: want one line that starts with what to do", h)
+	}
+}
+
+// hintOf returns the one-line hint in err's chain, or "".
+func hintOf(err error) string {
+	var h interface{ Hint() string }
+	if errors.As(err, &h) {
+		return h.Hint()
+	}
+	return ""
 }
 
 func TestKeyringContextCancelled(t *testing.T) {
@@ -72,7 +84,7 @@ func TestMapKeyringError(t *testing.T) {
 				t.Errorf("mapKeyringError(%q) = %q: errors.Is(%v) got %v; want %v", tc.in, got, sentinel, is, want)
 			}
 		}
-		if tc.want == ErrKeyringUnavailable && !strings.Contains(got.Error(), "--insecure-file-store") {
+		if tc.want == ErrKeyringUnavailable && !strings.Contains(hintOf(got), "--insecure-file-store") {
 			t.Errorf("mapKeyringError(%q) = %q: want the --insecure-file-store hint", tc.in, got)
 		}
 	}
@@ -86,7 +98,7 @@ func TestOSKeyringUnavailable(t *testing.T) {
 		_, err := callKeyring(context.Background(), 5*time.Second, func() (string, error) {
 			return OSKeyring{}.Get("ssohelper-test", keyUser)
 		})
-		fmt.Printf("errors.Is(ErrKeyringUnavailable)=%v: %v\n", errors.Is(err, ErrKeyringUnavailable), err)
+		fmt.Printf("errors.Is(ErrKeyringUnavailable)=%v: %v\nhint: %s\n", errors.Is(err, ErrKeyringUnavailable), err, hintOf(err))
 		return
 	}
 	if runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
@@ -155,11 +167,11 @@ func TestMalformedVaultKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	fresh := newStore(t, kr, "svc", s.Dir())
-	if _, err := fresh.Get(context.Background(), "dev"); !errors.Is(err, ErrCorrupt) {
-		t.Errorf("Get: got %v; want ErrCorrupt", err)
+	if _, err := fresh.Get(context.Background(), "dev"); !errors.Is(err, ErrKeyDamaged) || errors.Is(err, ErrCorrupt) {
+		t.Errorf("Get: got %v; want ErrKeyDamaged, not ErrCorrupt (the value itself is intact)", err)
 	}
-	if err := fresh.Put(context.Background(), "dev", []byte("w")); !errors.Is(err, ErrCorrupt) {
-		t.Errorf("Put: got %v; want ErrCorrupt (never overwrite a key silently)", err)
+	if err := fresh.Put(context.Background(), "dev", []byte("w")); !errors.Is(err, ErrKeyDamaged) {
+		t.Errorf("Put: got %v; want ErrKeyDamaged (never overwrite a key silently)", err)
 	}
 }
 

@@ -26,8 +26,8 @@ func checkSessionBus() error {
 			return nil
 		}
 	}
-	return fmt.Errorf("%w: %s: DBUS_SESSION_BUS_ADDRESS is not set and %s has no bus socket",
-		ErrKeyringUnavailable, hintUnavailable, runtimeDir)
+	return &hinted{fmt.Errorf("%w: no Secret Service: DBUS_SESSION_BUS_ADDRESS is not set and %s has no bus socket",
+		ErrKeyringUnavailable, runtimeDir), hintUnavailable}
 }
 
 // defaultDataHome returns $HOME/.local/share, the XDG default for

@@ -220,6 +220,14 @@ func (s *Store) Wipe(ctx context.Context) error {
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("wiping %s: %w", s.dir, err)
 	}
+	if err := ensureDir(s.dir); err != nil { // the lock file lives there
+		return fmt.Errorf("creating %s: %w", s.dir, err)
+	}
+	unlock, err := s.lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	_, err = callKeyring(ctx, s.timeout, func() (string, error) {
 		return "", s.keyring.Delete(s.service, keyUser)
 	})

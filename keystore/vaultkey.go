@@ -32,7 +32,7 @@ type vaultKey struct {
 func parseKey(s string) (vaultKey, error) {
 	raw, err := base64.StdEncoding.DecodeString(s)
 	if err != nil || len(raw) != keySize {
-		return vaultKey{}, fmt.Errorf("%w: the keyring entry %q is not a vault key", ErrCorrupt, keyUser)
+		return vaultKey{}, fmt.Errorf("%w: the keyring entry %q is not a vault key", ErrKeyDamaged, keyUser)
 	}
 	return vaultKey{raw: raw, id: keyID(raw)}, nil
 }

@@ -35,6 +35,12 @@ type Platform interface {
 // [auth.ErrLoginRequired].
 var ErrNotFound = errors.New("not found")
 
+// ErrDamaged means the store returned the saved sign-in but it does not
+// decode: it was read and is damaged (it also matches
+// [auth.ErrLoginRequired]). Only such a sign-in may be deleted without
+// revoking its refresh token, which nobody can read any more.
+var ErrDamaged = errors.New("the saved sign-in is damaged")
+
 // Defaults for [Manager].
 const (
 	DefaultMargin      = 5 * time.Minute
@@ -72,7 +78,8 @@ func (m *Manager) Load(ctx context.Context) (*auth.Session, error) {
 	}
 	var s auth.Session
 	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, fmt.Errorf("%w: the saved sign-in of profile %s is unreadable (%v); run `ssohelper login`", auth.ErrLoginRequired, m.Profile, err)
+		// The JSON error may quote the content, which holds tokens: drop it.
+		return nil, fmt.Errorf("%w: %w: profile %s; run `ssohelper login`", auth.ErrLoginRequired, ErrDamaged, m.Profile)
 	}
 	return &s, nil
 }

@@ -15,13 +15,14 @@ var errKeyMissing = errors.New("keystore: secret not found")
 
 func TestLoadErrors(t *testing.T) {
 	tests := []struct {
-		name      string
-		raw       []byte // stored bytes; nil => nothing stored
-		notFound  error  // the store's not-found error
-		getErr    error
-		isAbsent  func(error) bool
-		wantLogin bool   // errors.Is(err, auth.ErrLoginRequired)
-		wantText  string // in the message
+		name        string
+		raw         []byte // stored bytes; nil => nothing stored
+		notFound    error  // the store's not-found error
+		getErr      error
+		isAbsent    func(error) bool
+		wantLogin   bool   // errors.Is(err, auth.ErrLoginRequired)
+		wantDamaged bool   // errors.Is(err, ErrDamaged): read, and found damaged
+		wantText    string // in the message
 	}{
 		{name: "missing", wantLogin: true, wantText: "`ssohelper login`"},
 		{name: "missing, IsAbsent hook", notFound: errKeyMissing,
@@ -31,7 +32,7 @@ func TestLoadErrors(t *testing.T) {
 		{name: "hook replaces ErrNotFound", isAbsent: func(err error) bool { return errors.Is(err, errKeyMissing) },
 			wantText: "reading the saved sign-in"},
 		{name: "store broken", getErr: errors.New("dbus: no session bus"), wantText: "no session bus"},
-		{name: "unreadable", raw: []byte("{not json"), wantLogin: true, wantText: "unreadable"},
+		{name: "damaged", raw: []byte(`{"refresh_token": "rt-s3cret", not json`), wantLogin: true, wantDamaged: true, wantText: "damaged"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -57,8 +58,11 @@ func TestLoadErrors(t *testing.T) {
 				if got := errors.Is(err, auth.ErrLoginRequired); got != tt.wantLogin {
 					t.Errorf("%s: got ErrLoginRequired match %v (%v); want %v", op.name, got, err, tt.wantLogin)
 				}
-				if !strings.Contains(err.Error(), tt.wantText) {
-					t.Errorf("%s: got %q; want it to mention %q", op.name, err, tt.wantText)
+				if got := errors.Is(err, ErrDamaged); got != tt.wantDamaged {
+					t.Errorf("%s: got ErrDamaged match %v (%v); want %v", op.name, got, err, tt.wantDamaged)
+				}
+				if !strings.Contains(err.Error(), tt.wantText) || strings.Contains(err.Error(), "s3cret") {
+					t.Errorf("%s: got %q; want it to mention %q and quote no content", op.name, err, tt.wantText)
 				}
 			}
 		})

@@ -67,7 +67,7 @@ func (m *Manager) refresh(ctx context.Context, s *auth.Session) (*auth.Session, 
 			if serr := m.save(ctx, s); serr != nil {
 				return nil, errors.Join(err, serr)
 			}
-			return nil, fmt.Errorf("platform sign-in: %w", err)
+			return nil, err // a *platform.Error names the platform step itself
 		}
 		s.Platform = pt
 		log.Debug("platform token re-provisioned")

@@ -151,7 +151,7 @@ func TestTokenRefreshChain(t *testing.T) {
 			name: "platform exchange fails after the provider refresh", stored: storedSession(-time.Hour, dur(-time.Minute)),
 			platRef: []platAnswer{{err: platInvalidGrant()}}, prov: []provAnswer{provToks("2", "")},
 			platEx:  []platAnswer{{err: &platform.Error{Op: "provision", Status: 403, Err: platform.ErrNotAllowed}}},
-			wantErr: platform.ErrNotAllowed, wantNotErr: auth.ErrLoginRequired, wantText: []string{"platform sign-in"},
+			wantErr: platform.ErrNotAllowed, wantNotErr: auth.ErrLoginRequired, wantText: []string{"platform provision"},
 			wantToken: "plat-1", // the stored platform token is untouched
 			wantStored: &auth.Session{IDToken: "id-2", AccessToken: "at-2", RefreshToken: "rt-1",
 				Platform: &platform.Token{AccessToken: "plat-1", RefreshToken: "prt-1"}},

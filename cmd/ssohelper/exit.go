@@ -45,23 +45,68 @@ func exitCode(err error) int {
 	return exitError
 }
 
-// report prints err for people on stderr.
+// report prints err for people on stderr: what to do first, when the
+// error knows (a Hint), then what went wrong.
 func report(w io.Writer, err error) {
 	if errors.Is(err, context.Canceled) {
 		fmt.Fprintln(w, "ssohelper: cancelled")
 		return
 	}
+	for i, h := range hints(err) {
+		lead := "to fix:"
+		if i > 0 {
+			lead = "or:"
+		}
+		fmt.Fprintf(w, "ssohelper: %s %s\n", lead, h)
+	}
 	fmt.Fprintf(w, "ssohelper: %v\n", err)
 }
+
+// hints lists the Hint of every error in err's chain: those about the
+// cause first, then the innermost (the one closest to the cause) first.
+func hints(err error) []string {
+	var out, lead []string
+	for err != nil {
+		if h, ok := err.(*hintError); ok && h.first {
+			lead = append(lead, h.hint)
+		} else if h, ok := err.(interface{ Hint() string }); ok {
+			out = append([]string{h.Hint()}, out...)
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				out = append(hints(e), out...)
+			}
+			err = nil
+		default:
+			err = nil
+		}
+	}
+	return append(lead, out...)
+}
+
+// hintError gives err a one-line hint of what to do, which report prints
+// before the error. A hint about the cause (first) leads the list.
+type hintError struct {
+	err   error
+	hint  string
+	first bool
+}
+
+func (e *hintError) Error() string { return e.err.Error() }
+func (e *hintError) Unwrap() error { return e.err }
+func (e *hintError) Hint() string  { return e.hint }
 
 // explain adds what to do to errors that need knowledge of this run.
 func (a *app) explain(err error) error {
 	switch {
 	case strings.HasPrefix(err.Error(), "unknown command ") && !errors.Is(err, errUsage):
 		return usageError(err)
-	case errors.Is(err, keystore.ErrKeyringUnavailable) && !a.g.fileStore:
+	case (errors.Is(err, keystore.ErrKeyringUnavailable) || errors.Is(err, keystore.ErrKeyLost)) && !a.fileStore():
 		if _, serr := os.Stat(filepath.Join(a.env.DataDir, "vault.key")); serr == nil {
-			return fmt.Errorf("%w\nYour sign-in was saved in the file store: add --insecure-file-store or set %s=1", err, envFileStore)
+			return &hintError{err, fmt.Sprintf("your sign-in may be in the file store: add --insecure-file-store (or set %s=1)", envFileStore), true}
 		}
 	}
 	return err

@@ -43,8 +43,15 @@ func TestKeyringMissing(t *testing.T) {
 		t.Errorf("login without a keyring: exit %d, output:\n%s\nwant exit 1 before any sign-in address is shown", code, out)
 	}
 	code, out = run("config", "set-secret", "platform")
-	if code != exitError || !strings.Contains(out, "no system keyring") || !strings.Contains(out, "--insecure-file-store") {
-		t.Errorf("set-secret without a keyring: exit %d, output:\n%s\nwant exit 1 naming the missing keyring and --insecure-file-store", code, out)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != exitError || !strings.HasPrefix(lines[0], "ssohelper: to fix: start a system keyring") ||
+		!strings.Contains(lines[0], "--insecure-file-store") || !strings.Contains(out, "system keyring unavailable") {
+		t.Errorf("set-secret without a keyring: exit %d, output:\n%s\nwant exit 1, the fix (a keyring or --insecure-file-store) first, then the cause", code, out)
+	}
+	for _, l := range lines {
+		if len(l) > 200 {
+			t.Errorf("line of %d characters; want each point on a short line of its own: %q", len(l), l)
+		}
 	}
 	if _, err := os.Stat(filepath.Join(h.dataDir(), "vault.key")); err == nil {
 		t.Errorf("a vault key file was written without opting in")

@@ -88,7 +88,7 @@ func (a *app) store() (*keystore.Store, error) {
 		return a.st, nil
 	}
 	kr := a.env.Keyring
-	if a.g.fileStore || a.env.Getenv(envFileStore) == "1" {
+	if a.fileStore() {
 		path := filepath.Join(a.env.DataDir, "vault.key")
 		fmt.Fprintf(a.env.Stderr, "ssohelper: using the file store (%s) instead of the system keyring: anyone who can read your files can read your tokens\n", path)
 		kr = keystore.NewFileKeyring(path)
@@ -104,6 +104,9 @@ func (a *app) store() (*keystore.Store, error) {
 	a.st = st
 	return st, nil
 }
+
+// fileStore reports whether the user opted in to the file store.
+func (a *app) fileStore() bool { return a.g.fileStore || a.env.Getenv(envFileStore) == "1" }
 
 // envFileStore opts in to the file store like --insecure-file-store.
 const envFileStore = "SSOHELPER_INSECURE_FILE_STORE"

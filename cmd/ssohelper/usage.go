@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -17,8 +18,15 @@ func (e *usageErr) Is(target error) bool { return target == errUsage }
 
 func usagef(format string, a ...any) error { return &usageErr{fmt.Sprintf(format, a...)} }
 
-// usageError marks an error from the command-line parser.
-func usageError(err error) error { return usagef("%v (see --help)", err) }
+// usageError marks an error from the command-line parser. "(see --help)"
+// ends its first line; cobra's suggestions ("Did you mean this?") follow.
+func usageError(err error) error {
+	first, rest, _ := strings.Cut(strings.TrimSpace(err.Error()), "\n")
+	if rest = strings.TrimSpace(rest); rest != "" {
+		rest = "\n" + rest
+	}
+	return usagef("%s (see --help)%s", first, rest)
+}
 
 // strictArgs makes argument mistakes of cmd and its subcommands usage
 // errors (exit code 3), like flag mistakes.
