@@ -2,6 +2,7 @@ package keystore
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -55,6 +56,7 @@ func TestFileKeyring(t *testing.T) {
 }
 
 func TestDescribeAndInsecure(t *testing.T) {
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/run/some/bus")
 	dir := filepath.Join(t.TempDir(), "data")
 	for _, tc := range []struct {
 		kr       Keyring
@@ -75,6 +77,22 @@ func TestDescribeAndInsecure(t *testing.T) {
 		if got := s.Insecure(); got != tc.insecure {
 			t.Errorf("Insecure for %T: got %v; want %v", tc.kr, got, tc.insecure)
 		}
+	}
+}
+
+// TestDescribeNoBus: with no D-Bus session bus, the system keyring is
+// described as unavailable, not as the store in use.
+func TestDescribeNoBus(t *testing.T) {
+	if runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
+		t.Skip("the system keyring needs no D-Bus on " + runtime.GOOS)
+	}
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
+	want := osKeyringKind + ", unavailable: no D-Bus session bus"
+	if _, err := os.Stat(fmt.Sprintf("/run/user/%d/bus", os.Getuid())); err == nil {
+		want = osKeyringKind // godbus finds the user bus there
+	}
+	if got := (OSKeyring{}).Describe(); got != want {
+		t.Errorf("Describe: got %q; want %q", got, want)
 	}
 }
 

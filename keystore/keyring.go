@@ -49,8 +49,14 @@ func (OSKeyring) Delete(service, user string) error {
 	return keyring.Delete(service, user)
 }
 
-// Describe names the keyring for status output.
-func (OSKeyring) Describe() string { return osKeyringKind }
+// Describe names the keyring for status output, and says so when it
+// cannot be reached because there is no D-Bus session bus (no I/O).
+func (OSKeyring) Describe() string {
+	if checkSessionBus() != nil {
+		return osKeyringKind + ", unavailable: no D-Bus session bus"
+	}
+	return osKeyringKind
+}
 
 // callKeyring runs fn in its own goroutine and waits for it at most timeout,
 // or until ctx is done. On timeout it returns ErrKeyringTimeout and abandons

@@ -11,6 +11,8 @@ func Example() {
 [profiles.work]
 user_pool_id = "eu-west-1_AbC123"
 client_id = "abcdefghijklmnopqrstuvwxyz"
+[profiles.work.platform]
+kind = "none"
 `))
 	if err != nil {
 		fmt.Println(err)
@@ -31,6 +33,7 @@ func ExampleProfile_Validate() {
 		Name:     "work",
 		Issuer:   "https://login.example.com:443/",
 		ClientID: "my-client",
+		Platform: config.Platform{Kind: config.KindNone},
 	}.WithDefaults()
 	fmt.Println(p.Validate())
 	// Output:

@@ -45,7 +45,8 @@ type Profile struct {
 	UserPoolID string `toml:"user_pool_id,omitempty"`
 	// Issuer is any OpenID Connect issuer URL. Exclusive with UserPoolID.
 	Issuer string `toml:"issuer,omitempty"`
-	// ClientID is the app client id (26 letters and digits for Cognito).
+	// ClientID is the app client id (for Cognito 1 to 128 word characters,
+	// usually 26 letters and digits).
 	ClientID string `toml:"client_id,omitempty"`
 	// Confidential says the app client has a secret; the secret comes from the
 	// environment or the keyring, never from this file. Default false.
@@ -66,7 +67,9 @@ type Profile struct {
 	LogoutURI string `toml:"logout_uri,omitempty"`
 	// Endpoints override discovery; all optional, but authorization, token and jwks go together.
 	Endpoints Endpoints `toml:"endpoints,omitempty"`
-	// Platform selects the token exchange after sign-in. Default kind KindNone.
+	// Platform selects the token exchange after sign-in. Its kind has no
+	// default: a forgotten [platform] table must not silently hand plugins
+	// the identity provider's tokens instead of platform tokens.
 	Platform Platform `toml:"platform,omitempty"`
 }
 
@@ -86,7 +89,7 @@ func (e Endpoints) IsZero() bool { return e == Endpoints{} }
 // Platform configures the exchange of the id_token for a platform token. The client
 // app secret comes from $SSOHELPER_PLATFORM_SECRET or the keyring, never from the file.
 type Platform struct {
-	// Kind is KindNone (default) or KindEncodify.
+	// Kind is KindEncodify or KindNone; required.
 	Kind string `toml:"kind,omitempty"`
 	// BaseURL is the platform worker URL, e.g. "https://worker.example.com/encode".
 	BaseURL string `toml:"base_url,omitempty"`
@@ -139,9 +142,6 @@ func (p Profile) WithDefaults() Profile {
 	}
 	if p.SessionLifetime.Duration == 0 {
 		p.SessionLifetime.Duration = DefaultSessionLifetime
-	}
-	if p.Platform.Kind == "" {
-		p.Platform.Kind = KindNone
 	}
 	return p
 }

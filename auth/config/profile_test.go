@@ -14,8 +14,8 @@ func TestWithDefaults(t *testing.T) {
 	if !slices.Equal(got.Scopes, DefaultScopes) || !slices.Equal(got.RedirectPorts, DefaultRedirectPorts) {
 		t.Errorf("got scopes %v ports %v; want defaults", got.Scopes, got.RedirectPorts)
 	}
-	if got.CallbackPath != "/callback" || got.LoginTimeout.Duration != 5*time.Minute || got.Platform.Kind != KindNone {
-		t.Errorf("got path %q timeout %v kind %q; want defaults", got.CallbackPath, got.LoginTimeout, got.Platform.Kind)
+	if got.CallbackPath != "/callback" || got.LoginTimeout.Duration != 5*time.Minute || got.Platform.Kind != "" {
+		t.Errorf("got path %q timeout %v kind %q; want defaults and no platform kind (it has none)", got.CallbackPath, got.LoginTimeout, got.Platform.Kind)
 	}
 	got.Scopes[0], got.RedirectPorts[0] = "changed", 1
 	if DefaultScopes[0] != "openid" || DefaultRedirectPorts[0] != 43110 {

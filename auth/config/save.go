@@ -81,8 +81,5 @@ func (p Profile) compact() Profile {
 	if p.SessionLifetime.Duration == DefaultSessionLifetime {
 		p.SessionLifetime.Duration = 0
 	}
-	if p.Platform.Kind == KindNone {
-		p.Platform.Kind = ""
-	}
 	return p
 }

@@ -63,9 +63,12 @@ func (e *ValidationError) Error() string {
 func (e *ValidationError) Unwrap() error { return ErrInvalid }
 
 var (
-	poolIDPattern   = regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-\d_[A-Za-z0-9]+$`)
-	regionPattern   = regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-\d$`)
-	cognitoClientID = regexp.MustCompile(`^[A-Za-z0-9]{26}$`)
+	poolIDPattern = regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-\d_[A-Za-z0-9]+$`)
+	regionPattern = regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-\d$`)
+	// cognitoClientID is what Cognito's API accepts; usualClientID is what
+	// it generates today.
+	cognitoClientID = regexp.MustCompile(`^[\w+]{1,128}$`)
+	usualClientID   = regexp.MustCompile(`^[a-z0-9]{26}$`)
 	digits          = regexp.MustCompile(`^[0-9]+$`)
 	latinAlnum      = regexp.MustCompile(`^[A-Za-z0-9]+$`)
 )
@@ -78,6 +81,17 @@ type checker struct {
 
 func (c *checker) add(field, format string, args ...any) {
 	c.problems = append(c.problems, Problem{Profile: c.profile, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// Warnings lists what is allowed but probably a mistake in p (after
+// WithDefaults); a command shows them and goes on.
+func (p Profile) Warnings() []Problem {
+	var w []Problem
+	if p.IsCognito() && cognitoClientID.MatchString(p.ClientID) && !usualClientID.MatchString(p.ClientID) {
+		w = append(w, Problem{Profile: p.Name, Field: "client_id",
+			Message: fmt.Sprintf("%q is not the usual 26 lowercase letters and digits of a Cognito app client id; check you copied the whole id", p.ClientID)})
+	}
+	return w
 }
 
 // Validate checks p (after WithDefaults) and returns a *ValidationError listing every
@@ -133,7 +147,7 @@ func (c *checker) checkClient(p Profile) {
 	case p.ClientID == "":
 		c.add("client_id", "is empty; copy the app client id from your identity provider")
 	case p.IsCognito() && !cognitoClientID.MatchString(p.ClientID):
-		c.add("client_id", "%q is not a Cognito app client id; it has exactly 26 letters and digits (App integration > App clients)", p.ClientID)
+		c.add("client_id", "%q is not a Cognito app client id; it has 1 to 128 letters, digits, '_' and '+', usually 26 (App integration > App clients)", p.ClientID)
 	}
 	if !slices.Contains(p.Scopes, "openid") {
 		c.add("scopes", `does not include "openid"; add it, sign-in needs an id_token`)
@@ -194,7 +208,9 @@ func (c *checker) checkEndpoints(e Endpoints) {
 
 func (c *checker) checkPlatform(pl Platform) {
 	switch pl.Kind {
-	case KindNone, "":
+	case "":
+		c.add("platform.kind", `is not set; add a [platform] table with kind = %q to exchange the sign-in for platform tokens (plugins need those), or kind = %q to hand out the identity provider's own tokens`, KindEncodify, KindNone)
+	case KindNone:
 		for _, f := range []struct{ field, value string }{
 			{"platform.base_url", pl.BaseURL}, {"platform.site_id", pl.SiteID},
 			{"platform.idp", pl.IdP}, {"platform.client_app_id", pl.ClientAppID},

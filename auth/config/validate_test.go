@@ -20,8 +20,13 @@ func validProfile() Profile {
 }
 
 func TestValidateAcceptsValidProfiles(t *testing.T) {
-	generic := Profile{Name: "g", Issuer: "https://accounts.example.com", ClientID: "x"}.WithDefaults()
-	emulator := Profile{Name: "demo", Issuer: "http://127.0.0.1:41234/eu-west-1_SSOdemo1", ClientID: "7demo0client0ssohelper0abc"}.WithDefaults()
+	none := Platform{Kind: KindNone}
+	generic := Profile{Name: "g", Issuer: "https://accounts.example.com", ClientID: "x", Platform: none}.WithDefaults()
+	emulator := Profile{Name: "demo", Issuer: "http://127.0.0.1:41234/eu-west-1_SSOdemo1", ClientID: "7demo0client0ssohelper0abc", Platform: none}.WithDefaults()
+	shortID := validProfile()
+	shortID.ClientID = "abc" // Cognito's API allows 1 to 128 word characters; Validate only warns
+	plusID := validProfile()
+	plusID.ClientID = "Old_client+id_from_2016"
 	gov := validProfile()
 	gov.UserPoolID, gov.Region = "us-gov-west-1_X1", ""
 	gov = gov.WithDefaults()
@@ -29,7 +34,7 @@ func TestValidateAcceptsValidProfiles(t *testing.T) {
 	endpoints.Endpoints = Endpoints{Authorization: "https://d.auth.eu-west-1.amazoncognito.com/oauth2/authorize",
 		Token: "https://d.auth.eu-west-1.amazoncognito.com/oauth2/token", JWKS: "https://[::1]:8443/jwks"}
 	for name, p := range map[string]Profile{"cognito": validProfile(), "generic": generic,
-		"emulator": emulator, "gov": gov, "endpoints": endpoints} {
+		"emulator": emulator, "gov": gov, "endpoints": endpoints, "short client id": shortID, "client id with + and _": plusID} {
 		if err := p.Validate(); err != nil {
 			t.Errorf("%s: got %v; want nil", name, err)
 		}
@@ -58,11 +63,13 @@ func TestValidateReportsEachProblem(t *testing.T) {
 		{"issuer default port", func(p *Profile) { p.UserPoolID, p.Issuer = "", "https://a.example.com:443/x" }, "issuer", "An error was encountered"},
 		{"issuer credentials", func(p *Profile) { p.UserPoolID, p.Issuer = "", "https://u:p@a.example.com" }, "issuer", "password"},
 		{"empty client", func(p *Profile) { p.ClientID = "" }, "client_id", "is empty"},
-		{"short cognito client", func(p *Profile) { p.ClientID = "abc" }, "client_id", "26 letters"},
+		{"long cognito client", func(p *Profile) { p.ClientID = strings.Repeat("a", 129) }, "client_id", "1 to 128"},
+		{"cognito client with a dash", func(p *Profile) { p.ClientID = "abc-def" }, "client_id", "1 to 128"},
 		{"cognito issuer client", func(p *Profile) {
 			p.UserPoolID, p.Region, p.Issuer = "", "", "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_A"
-			p.ClientID = "abc"
-		}, "client_id", "26 letters"},
+			p.ClientID = "abc def"
+		}, "client_id", "1 to 128"},
+		{"no platform kind", func(p *Profile) { p.Platform = Platform{} }, "platform.kind", `kind = "none"`},
 		{"no openid", func(p *Profile) { p.Scopes = []string{"email"} }, "scopes", "openid"},
 		{"joined scopes", func(p *Profile) { p.Scopes = []string{"openid email"} }, "scopes", "own list entry"},
 		{"timeout short", func(p *Profile) { p.LoginTimeout.Duration = time.Second }, "login_timeout", "10s"},
@@ -131,5 +138,34 @@ func TestValidateListsEveryProblem(t *testing.T) {
 	}
 	if got, want := verr.Error(), "invalid config: 7 problems:\n  - profile bad: "; !strings.HasPrefix(got, want) {
 		t.Errorf("got %q; want prefix %q", got, want)
+	}
+}
+
+func TestWarnings(t *testing.T) {
+	tests := []struct {
+		name, clientID string
+		cognito        bool
+		want           string // "" for no warning
+	}{
+		{"usual cognito id", "1example23456789abcdefghij", true, ""},
+		{"short cognito id", "abc", true, "check you copied the whole id"},
+		{"cognito id with _", "abcdefghijklmnopqrstuvwx_z", true, "check you copied the whole id"},
+		{"other provider", "abc", false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := validProfile()
+			p.ClientID = tt.clientID
+			if !tt.cognito {
+				p.UserPoolID, p.Region, p.Issuer = "", "", "https://accounts.example.com"
+			}
+			w := p.Warnings()
+			switch {
+			case tt.want == "" && len(w) != 0:
+				t.Errorf("got %v; want no warning", w)
+			case tt.want != "" && (len(w) != 1 || w[0].Field != "client_id" || !strings.Contains(w[0].Message, tt.want)):
+				t.Errorf("got %v; want one client_id warning saying %q", w, tt.want)
+			}
+		})
 	}
 }

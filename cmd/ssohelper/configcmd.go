@@ -61,16 +61,32 @@ func (a *app) configCmd() *cobra.Command {
 				if f := placeholders(p); len(f) > 0 {
 					return usagef("profile %s still holds the example's placeholder %s; put in your own values", p.Name, strings.Join(f, ", "))
 				}
+				a.warn(p)
 				a.validateSecrets(cmd.Context(), p)
-				fmt.Fprintf(a.env.Stderr, "Profile %s is valid: issuer %s, platform %s. Register these callback URLs on the app client:\n", p.Name, p.IssuerURL(), p.Platform.Kind)
+				fmt.Fprintf(a.env.Stderr, "Profile %s is valid: issuer %s, platform %s.\n", p.Name, p.IssuerURL(), p.Platform.Kind)
+				if p.IsCognito() {
+					fmt.Fprintf(a.env.Stderr, "Add these to the Allowed callback URLs of app client %s (Cognito console: App integration > App clients > Login pages):\n", p.ClientID)
+				} else {
+					fmt.Fprintf(a.env.Stderr, "Register these redirect URIs for client %s at the identity provider:\n", p.ClientID)
+				}
 				for _, port := range p.RedirectPorts {
 					fmt.Fprintf(a.env.Stdout, "%s\n", p.RedirectURI(port))
+				}
+				if p.LogoutURI != "" {
+					fmt.Fprintf(a.env.Stderr, "and this sign-out URL (for `logout --browser`): %s\n", p.LogoutURI)
 				}
 				return nil
 			},
 		},
 	)
 	return cmd
+}
+
+// warn prints what in p is allowed but probably a mistake.
+func (a *app) warn(p config.Profile) {
+	for _, w := range p.Warnings() {
+		fmt.Fprintf(a.env.Stderr, "Warning: %s\n", w)
+	}
 }
 
 // placeholders names the fields of p that still hold the example's values.

@@ -52,6 +52,9 @@ func report(w io.Writer, err error) {
 		fmt.Fprintln(w, "ssohelper: cancelled")
 		return
 	}
+	if _, ok := err.(*reported); ok {
+		return
+	}
 	for i, h := range hints(err) {
 		lead := "to fix:"
 		if i > 0 {
@@ -86,6 +89,13 @@ func hints(err error) []string {
 	}
 	return append(lead, out...)
 }
+
+// reported is an error the command already told the user about in its
+// own words; it sets the exit code and prints nothing more.
+type reported struct{ err error }
+
+func (e *reported) Error() string { return e.err.Error() }
+func (e *reported) Unwrap() error { return e.err }
 
 // hintError gives err a one-line hint of what to do, which report prints
 // before the error. A hint about the cause (first) leads the list.

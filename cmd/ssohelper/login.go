@@ -27,6 +27,7 @@ platform token and keeps the tokens in the system keyring.`,
 			if err != nil {
 				return err
 			}
+			a.warn(p)
 			if !noStore {
 				// Fail before the browser, not after the user signed in.
 				st, err := a.store()

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/ssohelper/ssohelper/auth/config"
@@ -30,13 +31,15 @@ func (a *app) configPath() (string, error) {
 
 // profile loads the selected profile and applies flag and environment
 // overrides (flags win). With no config file, --issuer and --client-id
-// alone make an ad-hoc profile named "default".
+// alone make an ad-hoc profile named "default" that hands out the
+// provider's tokens (platform kind "none").
 func (a *app) profile(flags config.Overrides) (config.Profile, error) {
 	path, err := a.configPath()
 	if err != nil {
 		return config.Profile{}, err
 	}
-	o := config.FromEnv(a.env.Getenv)
+	env := config.FromEnv(a.env.Getenv)
+	o := env
 	merge(&o, flags)
 	f, err := config.Load(path)
 	if err != nil {
@@ -44,8 +47,15 @@ func (a *app) profile(flags config.Overrides) (config.Profile, error) {
 	}
 	if len(f.Profiles) == 0 && (o.Issuer == "" || o.ClientID == "") {
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			return config.Profile{}, fmt.Errorf("%w: there is no config file at %s; ask your IT admin for one, "+
-				"run `ssohelper config init` to start from an example, or try `ssohelper demo`", config.ErrNoProfile, path)
+			switch {
+			case a.g.configPath != "":
+				return config.Profile{}, usagef("the config file %s (--config) does not exist; check the path, or create it with `ssohelper --config %s config init`", path, path)
+			case a.env.Getenv(config.EnvConfig) != "":
+				return config.Profile{}, usagef("the config file %s ($%s) does not exist; check the path, or create it with `ssohelper config init`", path, config.EnvConfig)
+			default:
+				return config.Profile{}, fmt.Errorf("%w: there is no config file at %s; ask your IT admin for one, "+
+					"run `ssohelper config init` to start from an example, or try `ssohelper demo`", config.ErrNoProfile, path)
+			}
 		}
 	}
 	if a.g.profile != "" {
@@ -53,15 +63,55 @@ func (a *app) profile(flags config.Overrides) (config.Profile, error) {
 	}
 	var p config.Profile
 	if len(f.Profiles) == 0 && o.Profile == "" && o.Issuer != "" && o.ClientID != "" {
-		p = config.Profile{Name: "default"}
+		p = config.Profile{Name: "default", Platform: config.Platform{Kind: config.KindNone}}
 	} else if p, err = f.Profile(o.Profile); err != nil {
 		return config.Profile{}, fmt.Errorf("%w (config file: %s)", err, path)
 	}
 	p = p.Apply(o).WithDefaults()
 	if err := p.Validate(); err != nil {
-		return config.Profile{}, err
+		return config.Profile{}, nameSources(err, overrideSources(flags, env))
 	}
 	return p, nil
+}
+
+// overrideSources names where each overridden profile field came from:
+// the flag, else the environment variable.
+func overrideSources(flags, env config.Overrides) map[string]string {
+	src := map[string]string{}
+	for _, s := range []struct {
+		field     string
+		flag, env bool
+		flagName  string
+		envName   string
+	}{
+		{"issuer", flags.Issuer != "", env.Issuer != "", "--issuer", "$" + config.EnvIssuer},
+		{"client_id", flags.ClientID != "", env.ClientID != "", "--client-id", "$" + config.EnvClientID},
+		{"redirect_ports", len(flags.RedirectPorts) > 0, false, "--port", ""},
+	} {
+		switch {
+		case s.flag:
+			src[s.field] = s.flagName
+		case s.env:
+			src[s.field] = s.envName
+		}
+	}
+	return src
+}
+
+// nameSources makes validation problems of overridden fields name the flag
+// or variable the value came from, not the config key the user never wrote.
+func nameSources(err error, src map[string]string) error {
+	var verr *config.ValidationError
+	if len(src) == 0 || !errors.As(err, &verr) {
+		return err
+	}
+	out := &config.ValidationError{Problems: slices.Clone(verr.Problems)}
+	for i, pr := range out.Problems {
+		if name, ok := src[pr.Field]; ok {
+			out.Problems[i].Field = name
+		}
+	}
+	return out
 }
 
 func merge(dst *config.Overrides, src config.Overrides) {

@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -57,6 +60,12 @@ Exit codes: 0 ok, 1 error, 2 cancelled, 3 configuration or usage error,
 4 sign-in required.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Args:          unknownCommand,
+		// No command: nobody asked for help on stdout, so it goes to stderr.
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cmd.SetOut(a.env.Stderr)
+			return cmd.Help()
+		},
 	}
 	root.SetOut(a.env.Stdout) // help and completion scripts are read or piped
 
@@ -71,4 +80,20 @@ Exit codes: 0 ok, 1 error, 2 cancelled, 3 configuration or usage error,
 	root.AddCommand(a.loginCmd(), a.tokenCmd(), a.statusCmd(), a.logoutCmd(), a.demoCmd(), a.configCmd())
 	strictArgs(root)
 	return root
+}
+
+// unknownCommand rejects arguments of the root command, which are
+// mistyped commands, and suggests the closest real ones.
+func unknownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+	if cmd.SuggestionsMinimumDistance <= 0 {
+		cmd.SuggestionsMinimumDistance = 2 // cobra's default for its own suggestions
+	}
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += "\n\nDid you mean this?\n\t" + strings.Join(s, "\n\t")
+	}
+	return errors.New(msg)
 }

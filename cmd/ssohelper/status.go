@@ -83,7 +83,11 @@ profile is not signed in. --format json prints the same on stdout.`,
 				printStatus(a.env.Stderr, v, a.env.Now())
 			}
 			if s == nil {
-				return fmt.Errorf("%w: profile %s is not signed in; run `ssohelper login`", auth.ErrLoginRequired, p.Name)
+				err := fmt.Errorf("%w: profile %s is not signed in; run `ssohelper login`", auth.ErrLoginRequired, p.Name)
+				if format == "text" {
+					return &reported{err} // printStatus said it
+				}
+				return err
 			}
 			return nil
 		},
@@ -107,7 +111,7 @@ func fillStatus(v *statusView, s *auth.Session) {
 
 func printStatus(w io.Writer, v statusView, now time.Time) {
 	if !v.SignedIn {
-		fmt.Fprintf(w, "Profile %s: not signed in (issuer %s).\n", v.Profile, v.Issuer)
+		fmt.Fprintf(w, "Profile %s: not signed in (issuer %s); run `ssohelper login`.\n", v.Profile, v.Issuer)
 		return
 	}
 	u := v.User
