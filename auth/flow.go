@@ -115,15 +115,17 @@ func (f *Flow) complete(ctx context.Context, prov *Provider, meta *Metadata, oc 
 	return s, nil
 }
 
-// openBrowser always prints the URL so the user can copy it, then starts
-// the opener on its own goroutine; a failing opener is reported, not fatal.
+// openBrowser prints the URL so the user can copy it, then starts the
+// opener on its own goroutine; a failing opener is reported, not fatal. An
+// opener that needs no person (it says what it is with Describe) gets one
+// short line instead: nobody has to copy anything.
 func (f *Flow) openBrowser(ctx context.Context, out io.Writer, authURL string) {
 	if f.Opener == nil {
 		fmt.Fprintf(out, "Open this address in your browser to sign in:\n\n  %s\n\n", authURL)
 		return
 	}
 	if d, ok := f.Opener.(interface{ Describe() string }); ok {
-		fmt.Fprintf(out, "Signing in with %s at:\n\n  %s\n\n", d.Describe(), authURL)
+		fmt.Fprintf(out, "Signing in with %s…\n", d.Describe())
 	} else {
 		fmt.Fprintf(out, "Opening your browser to sign in. If it does not open, visit:\n\n  %s\n\n", authURL)
 	}

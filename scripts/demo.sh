@@ -7,4 +7,8 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 need_go
-go run ./cmd/ssohelper demo "$@"
+echo "Building ssohelper (first run takes about a minute)…" >&2
+bin="$(mktemp -d)/ssohelper"
+trap 'rm -rf "$(dirname "$bin")"' EXIT
+go build -o "$bin" ./cmd/ssohelper
+"$bin" demo "$@"

@@ -20,8 +20,12 @@ type Options struct {
 	Clients []Client
 	// Users are the pool's users. Default: DemoUsers().
 	Users []User
-	// IDTokenTTL is the lifetime of id and access tokens. Default 1h.
+	// IDTokenTTL is the lifetime of id tokens. Default 1h.
 	IDTokenTTL time.Duration
+	// AccessTokenTTL is the lifetime of access tokens, which Cognito sets
+	// apart from the id token's (expires_in is the access token's).
+	// Default: IDTokenTTL.
+	AccessTokenTTL time.Duration
 	// RefreshTokenTTL is the lifetime of a refresh token. Default 30 days. A rotated
 	// refresh token keeps the original's end, so every session has a hard end.
 	RefreshTokenTTL time.Duration
@@ -97,10 +101,13 @@ func (o Options) withDefaults() (Options, error) {
 	if o.IDTokenTTL == 0 {
 		o.IDTokenTTL = time.Hour
 	}
+	if o.AccessTokenTTL == 0 {
+		o.AccessTokenTTL = o.IDTokenTTL
+	}
 	if o.RefreshTokenTTL == 0 {
 		o.RefreshTokenTTL = 30 * 24 * time.Hour
 	}
-	if o.IDTokenTTL < 0 || o.RefreshTokenTTL < 0 {
+	if o.IDTokenTTL < 0 || o.AccessTokenTTL < 0 || o.RefreshTokenTTL < 0 {
 		return o, fmt.Errorf("%w: negative token lifetime", ErrInvalidOptions)
 	}
 	if o.RefreshGrace < 0 || o.RefreshGrace > time.Minute {

@@ -135,7 +135,7 @@ func (s *Server) codeGrant(w http.ResponseWriter, form url.Values, client Client
 	refresh := s.newRefreshToken(g, s.now().Add(s.opts.RefreshTokenTTL))
 	writeJSON(w, http.StatusOK, tokenResponse{
 		IDToken: idToken, AccessToken: accessToken, RefreshToken: refresh,
-		ExpiresIn: int(s.opts.IDTokenTTL.Seconds()), TokenType: "Bearer",
+		ExpiresIn: int(s.opts.AccessTokenTTL.Seconds()), TokenType: "Bearer",
 	})
 }
 
@@ -170,7 +170,7 @@ func (s *Server) refreshGrant(w http.ResponseWriter, form url.Values, client Cli
 	}
 	resp := tokenResponse{
 		IDToken: idToken, AccessToken: accessToken,
-		ExpiresIn: int(s.opts.IDTokenTTL.Seconds()), TokenType: "Bearer",
+		ExpiresIn: int(s.opts.AccessTokenTTL.Seconds()), TokenType: "Bearer",
 	}
 	if s.opts.RotateRefreshTokens {
 		resp.RefreshToken = s.newRefreshToken(g, expires)

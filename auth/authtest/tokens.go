@@ -33,7 +33,7 @@ type refreshState struct {
 func (s *Server) mint(g grant) (idToken, accessToken string, err error) {
 	user := s.users[strings.ToLower(g.username)]
 	now := s.now()
-	exp := now.Add(s.opts.IDTokenTTL)
+	exp, accessExp := now.Add(s.opts.IDTokenTTL), now.Add(s.opts.AccessTokenTTL)
 	eventID := newUUID()
 
 	access := map[string]any{
@@ -46,7 +46,7 @@ func (s *Server) mint(g grant) (idToken, accessToken string, err error) {
 		"token_use":  "access",
 		"scope":      g.scope,
 		"auth_time":  g.authTime.Unix(),
-		"exp":        exp.Unix(),
+		"exp":        accessExp.Unix(),
 		"iat":        now.Unix(),
 		"jti":        newUUID(),
 		"username":   user.Username,

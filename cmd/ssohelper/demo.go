@@ -50,6 +50,9 @@ func (a *app) demo(ctx context.Context, username string, auto, noBrowser bool) e
 	if user == nil {
 		return usagef("no demo user %q; choose one of %s", username, strings.Join(names, ", "))
 	}
+	if auto && noBrowser {
+		return usagef("--auto and --no-browser contradict each other: --auto signs in without any browser, --no-browser prints the address for you to open; pick one")
+	}
 	if !auto && !noBrowser && !hasDisplay(a.env.Getenv) {
 		fmt.Fprintln(a.env.Stderr, "No display found: the demo will fill in the login page itself (--auto).")
 		auto = true

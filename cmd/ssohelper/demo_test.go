@@ -16,6 +16,7 @@ func TestDemo(t *testing.T) {
 		wantCode int
 		want     string
 	}{
+		{"designer", exitOK, "Signing in with the built-in test browser (no window)…\n"},
 		{"designer", exitOK, `access right "Sales Manager"`},
 		{"admin", exitOK, `access right "Admin"`},
 		{"outsider", exitError, "not allowed"},
@@ -31,6 +32,21 @@ func TestDemo(t *testing.T) {
 			if h.stdout.Len() != 0 {
 				t.Errorf("stdout = %q; want nothing", h.stdout.String())
 			}
+			for _, l := range strings.Split(h.stderr.String(), "\n") {
+				if strings.Contains(l, "/oauth2/authorize") {
+					t.Errorf("stderr shows the authorize URL, which nobody needs with --auto: %q", l)
+				}
+			}
 		})
+	}
+}
+
+// TestDemoConflictingFlags: --auto --no-browser is refused with both
+// meanings explained, not silently half-ignored.
+func TestDemoConflictingFlags(t *testing.T) {
+	h := newHarness(t, authtest.Options{})
+	code := h.run(context.Background(), nil, "demo", "--auto", "--no-browser")
+	if code != exitConfig || !strings.Contains(h.stderr.String(), "--auto and --no-browser contradict each other") {
+		t.Errorf("exit %d; want %d and an explanation; stderr:\n%s", code, exitConfig, h.stderr.String())
 	}
 }

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"time"
+
+	"golang.org/x/term"
 
 	"github.com/ssohelper/ssohelper/auth"
 	"github.com/ssohelper/ssohelper/keystore"
@@ -25,6 +28,9 @@ type Env struct {
 	Keyring keystore.Keyring
 	// DataDir holds the encrypted token files (default $XDG_DATA_HOME/ssohelper).
 	DataDir string
+	// ReadHidden shows prompt to the person at the terminal and reads one
+	// line without echo; nil when stdin is not a terminal.
+	ReadHidden func(prompt string) (string, error)
 }
 
 // httpTimeout bounds every request to the identity provider and platform.
@@ -33,12 +39,28 @@ const httpTimeout = 30 * time.Second
 func osEnv() *Env {
 	return &Env{
 		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
-		Getenv:  os.Getenv,
-		HTTP:    &http.Client{Timeout: httpTimeout},
-		Now:     time.Now,
-		Opener:  &systemBrowser{stderr: os.Stderr},
-		Keyring: keystore.OSKeyring{},
-		DataDir: dataDir(),
+		Getenv:     os.Getenv,
+		HTTP:       &http.Client{Timeout: httpTimeout},
+		Now:        time.Now,
+		Opener:     &systemBrowser{stderr: os.Stderr},
+		Keyring:    keystore.OSKeyring{},
+		DataDir:    dataDir(),
+		ReadHidden: terminalReader(os.Stdin, os.Stderr),
+	}
+}
+
+// terminalReader returns Env.ReadHidden for in, or nil when in is not a
+// terminal. The prompt goes to out (stderr), never to stdout.
+func terminalReader(in *os.File, out io.Writer) func(string) (string, error) {
+	fd := int(in.Fd())
+	if !term.IsTerminal(fd) {
+		return nil
+	}
+	return func(prompt string) (string, error) {
+		fmt.Fprint(out, prompt)
+		b, err := term.ReadPassword(fd)
+		fmt.Fprintln(out) // the Enter key was not echoed either
+		return string(b), err
 	}
 }
 

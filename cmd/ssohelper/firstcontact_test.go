@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ssohelper/ssohelper/auth/authtest"
 	"github.com/ssohelper/ssohelper/auth/config"
@@ -129,5 +131,38 @@ func TestReadOnlyCommandsWriteNothing(t *testing.T) {
 				t.Errorf("files written: %v; stderr:\n%s", m, h.stderr.String())
 			}
 		})
+	}
+}
+
+// TestEachTokenItsOwnExpiry: Cognito gives id and access tokens separate
+// lifetimes; login and status show each one's own.
+func TestEachTokenItsOwnExpiry(t *testing.T) {
+	h := newHarness(t, authtest.Options{IDTokenTTL: 5 * time.Hour, AccessTokenTTL: 15 * time.Minute})
+	h.mustRun(goBrowser("designer", "Design-2026!"), "login")
+	login := h.stderr.String()
+	s := h.loadSession()
+	if d := s.Claims.Expiry.Sub(s.Expiry); d < 4*time.Hour || d > 5*time.Hour {
+		t.Fatalf("id token exp %v, access expiry %v; want 4h45m apart", s.Claims.Expiry, s.Expiry)
+	}
+	h.mustRun(nil, "status")
+	status := h.stderr.String()
+	now := time.Now()
+	for name, out := range map[string]string{"login": login, "status": status} {
+		for _, want := range []string{
+			"id token: valid until " + when(s.Claims.Expiry, now)[:20],
+			"access token: valid until " + when(s.Expiry, now)[:20],
+		} {
+			if !strings.Contains(strings.Join(strings.Fields(out), " "), want) {
+				t.Errorf("%s does not say %q:\n%s", name, want, out)
+			}
+		}
+	}
+	h.mustRun(nil, "status", "--format", "json")
+	var v statusView
+	if err := json.Unmarshal(h.stdout.Bytes(), &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.IDTokenExpiry == nil || !v.IDTokenExpiry.Equal(s.Claims.Expiry) || v.AccessExpiry == nil || !v.AccessExpiry.Equal(s.Expiry) {
+		t.Errorf("status json: id %v, access %v; want %v and %v", v.IDTokenExpiry, v.AccessExpiry, s.Claims.Expiry, s.Expiry)
 	}
 }

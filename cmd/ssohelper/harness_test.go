@@ -31,8 +31,10 @@ type harness struct {
 	env     map[string]string
 	keyring keystore.Keyring
 	stdin   io.Reader
-	stdout  bytes.Buffer
-	stderr  bytes.Buffer
+	// readHidden plays the terminal for Env.ReadHidden; nil: not a terminal.
+	readHidden func(prompt string) (string, error)
+	stdout     bytes.Buffer
+	stderr     bytes.Buffer
 }
 
 func newHarness(t testing.TB, opts authtest.Options) *harness {
@@ -94,12 +96,13 @@ func (h *harness) run(ctx context.Context, opener auth.Opener, args ...string) i
 	env := &Env{
 		Stdin:  stdin,
 		Stdout: &h.stdout, Stderr: &h.stderr,
-		Getenv:  func(k string) string { return h.env[k] },
-		HTTP:    &http.Client{Timeout: 10 * time.Second},
-		Now:     time.Now,
-		Opener:  opener,
-		Keyring: h.keyring,
-		DataDir: h.dataDir(),
+		Getenv:     func(k string) string { return h.env[k] },
+		HTTP:       &http.Client{Timeout: 10 * time.Second},
+		Now:        time.Now,
+		Opener:     opener,
+		Keyring:    h.keyring,
+		DataDir:    h.dataDir(),
+		ReadHidden: h.readHidden,
 	}
 	return run(ctx, args, env)
 }

@@ -20,14 +20,15 @@ func printSession(w io.Writer, s *auth.Session, now time.Time) {
 	}
 	fmt.Fprintf(w, " (profile %s)\n", s.Profile)
 	if len(c.Groups) > 0 {
-		fmt.Fprintf(w, "  groups:   %s\n", strings.Join(c.Groups, ", "))
+		fmt.Fprintf(w, "  groups:       %s\n", strings.Join(c.Groups, ", "))
 	}
 	if s.Platform != nil {
-		fmt.Fprintf(w, "  platform: scope %s, token valid until %s\n", s.Platform.Scope, when(s.Platform.Expiry, now))
+		fmt.Fprintf(w, "  platform:     scope %s, token valid until %s\n", s.Platform.Scope, when(s.Platform.Expiry, now))
 	} else {
-		fmt.Fprintln(w, "  platform: none (the identity provider's tokens are handed out)")
+		fmt.Fprintln(w, "  platform:     none (the identity provider's tokens are handed out)")
 	}
-	fmt.Fprintf(w, "  id token: valid until %s\n", when(s.Expiry, now))
+	fmt.Fprintf(w, "  id token:     valid until %s\n", when(s.Claims.Expiry, now))
+	fmt.Fprintf(w, "  access token: valid until %s\n", when(s.Expiry, now))
 	if s.RefreshToken == "" {
 		fmt.Fprintln(w, "  no refresh token: you will need to sign in again when it expires")
 	}

@@ -18,8 +18,9 @@ const maxSecret = 4096
 func (a *app) setSecretCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "set-secret client|platform",
-		Short: "Store the app client secret or the platform client app secret (read from stdin)",
-		Long: `set-secret reads one line from stdin and keeps it in the secret store for the
+		Short: "Store the app client secret or the platform client app secret",
+		Long: `set-secret asks for the secret (hidden, twice) on a terminal, or reads one
+line from stdin when it is piped in, and keeps it in the secret store for the
 selected profile: "client" is the Cognito app client secret of a confidential
 client, "platform" the platform's Client App Secret. Secrets never go in the
 config file. The environment variables SSOHELPER_CLIENT_SECRET and
@@ -30,14 +31,11 @@ SSOHELPER_PLATFORM_SECRET take precedence when set.
 		ValidArgs: []string{"client", "platform"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			which := args[0]
-			if which != "client" && which != "platform" {
-				return usagef("say which secret: client or platform")
-			}
-			p, err := a.profile(config.Overrides{})
+			p, err := a.secretProfile(which)
 			if err != nil {
 				return err
 			}
-			secret, err := readSecret(a.env.Stdin)
+			secret, err := a.readSecret(p, which)
 			if err != nil {
 				return err
 			}
@@ -61,6 +59,10 @@ func (a *app) deleteSecretCmd() *cobra.Command {
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: []string{"client", "platform"},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			which := args[0]
+			if which != "client" && which != "platform" {
+				return usagef("say which secret: client or platform")
+			}
 			p, err := a.profile(config.Overrides{})
 			if err != nil {
 				return err
@@ -69,18 +71,59 @@ func (a *app) deleteSecretCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			err = st.Delete(cmd.Context(), secretName(p.Name, args[0]))
+			err = st.Delete(cmd.Context(), secretName(p.Name, which))
 			if err != nil && !errors.Is(err, keystore.ErrNotFound) {
 				return err
 			}
-			fmt.Fprintf(a.env.Stderr, "Deleted the %s secret of profile %s.\n", args[0], p.Name)
+			fmt.Fprintf(a.env.Stderr, "Deleted the %s secret of profile %s.\n", which, p.Name)
 			return nil
 		},
 	}
 }
 
-// readSecret reads the first line of r, trimmed.
-func readSecret(r interface{ Read([]byte) (int, error) }) (string, error) {
+// secretProfile checks which and returns the profile whose secret it is;
+// it refuses a secret the profile would never use.
+func (a *app) secretProfile(which string) (config.Profile, error) {
+	if which != "client" && which != "platform" {
+		return config.Profile{}, usagef("say which secret: client or platform")
+	}
+	p, err := a.profile(config.Overrides{})
+	if err != nil {
+		return config.Profile{}, err
+	}
+	if which == "platform" && p.Platform.Kind != config.KindEncodify {
+		return config.Profile{}, usagef("profile %s has platform kind %q, which uses no platform secret; set kind = %q in its [platform] table first", p.Name, p.Platform.Kind, config.KindEncodify)
+	}
+	return p, nil
+}
+
+// readSecret reads the secret: from a terminal, hidden and typed twice;
+// otherwise the first line of stdin.
+func (a *app) readSecret(p config.Profile, which string) (string, error) {
+	if a.env.ReadHidden == nil {
+		return readSecretLine(a.env.Stdin)
+	}
+	name := map[string]string{"client": "App client secret", "platform": "Platform Client App Secret"}[which]
+	first, err := a.env.ReadHidden(fmt.Sprintf("%s of profile %s (typing is hidden): ", name, p.Name))
+	if err != nil {
+		return "", fmt.Errorf("reading the secret from the terminal: %w", err)
+	}
+	first = strings.TrimSpace(first)
+	if first == "" {
+		return "", usagef("the secret is empty; nothing was stored")
+	}
+	again, err := a.env.ReadHidden("Type it again to confirm: ")
+	if err != nil {
+		return "", fmt.Errorf("reading the secret from the terminal: %w", err)
+	}
+	if strings.TrimSpace(again) != first {
+		return "", usagef("the two entries differ; nothing was stored, run the command again")
+	}
+	return first, nil
+}
+
+// readSecretLine reads the first line of r, trimmed.
+func readSecretLine(r interface{ Read([]byte) (int, error) }) (string, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, maxSecret), maxSecret)
 	if !sc.Scan() {

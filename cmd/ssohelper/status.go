@@ -24,6 +24,7 @@ type statusView struct {
 	PlatformKind  string        `json:"platform_kind"`
 	Platform      *platformView `json:"platform,omitempty"`
 	IDTokenExpiry *time.Time    `json:"id_token_expires_at,omitempty"`
+	AccessExpiry  *time.Time    `json:"access_token_expires_at,omitempty"`
 	Refreshable   bool          `json:"refreshable"`
 	SessionEnd    *time.Time    `json:"session_ends_at,omitempty"`
 	SignedInAt    *time.Time    `json:"signed_in_at,omitempty"`
@@ -103,7 +104,8 @@ func fillStatus(v *statusView, s *auth.Session) {
 	if s.Platform != nil {
 		v.Platform = &platformView{Scope: s.Platform.Scope, ExpiresAt: s.Platform.Expiry}
 	}
-	v.IDTokenExpiry = timePtr(s.Expiry)
+	v.IDTokenExpiry = timePtr(s.Claims.Expiry) // the id_token's own exp
+	v.AccessExpiry = timePtr(s.Expiry)         // expires_in of the token answer
 	v.Refreshable = s.RefreshToken != "" || (s.Platform != nil && s.Platform.RefreshToken != "")
 	v.SessionEnd = timePtr(s.SessionEnd)
 	v.SignedInAt = timePtr(s.SignedInAt)
@@ -130,6 +132,9 @@ func printStatus(w io.Writer, v statusView, now time.Time) {
 	}
 	if v.IDTokenExpiry != nil {
 		fmt.Fprintf(w, "  id token:      valid until %s\n", when(*v.IDTokenExpiry, now))
+	}
+	if v.AccessExpiry != nil {
+		fmt.Fprintf(w, "  access token:  valid until %s\n", when(*v.AccessExpiry, now))
 	}
 	switch {
 	case v.SessionEnd != nil:
