@@ -93,7 +93,7 @@ func TestLoginPlatformNone(t *testing.T) {
 	if got := h.srv.Counts().Provision; got != 0 {
 		t.Errorf("provision calls = %d; want 0 for kind none", got)
 	}
-	if !strings.Contains(h.stderr.String(), "platform: none") {
+	if !strings.Contains(h.stderr.String(), "platform:     none") {
 		t.Errorf("stderr does not say the platform is none:\n%s", h.stderr.String())
 	}
 }

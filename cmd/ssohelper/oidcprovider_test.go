@@ -144,7 +144,7 @@ func loginOIDCProvider(t *testing.T, mod func(string) string) oidcLoginResult {
 	if got, want := strings.TrimSpace(c.title), "Signed in"; got != want {
 		t.Errorf("final page title = %q; want %q", got, want)
 	}
-	for _, want := range []string{"Signed in as", oidcEmail, "platform: none"} {
+	for _, want := range []string{"Signed in as", oidcEmail, "platform:     none"} {
 		if !strings.Contains(h.stderr.String(), want) {
 			t.Errorf("stderr lacks %q:\n%s", want, h.stderr.String())
 		}
