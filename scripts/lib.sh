@@ -6,7 +6,7 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # need_go fails with a clear message when Go is missing.
 need_go() {
-	command -v go >/dev/null 2>&1 || die "Go is not installed: install Go 1.26 or newer (https://go.dev/doc/install) and run this again"
+	command -v go >/dev/null 2>&1 || die "Go is not installed: install Go 1.26.8 or newer (https://go.dev/doc/install) and run this again"
 }
 
 # need_debs PKG... installs missing Debian packages with apt-get when root,
@@ -26,6 +26,15 @@ need_debs() {
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 || die "apt-get install ${missing[*]} failed"
 }
 
-# Packages the test suite needs: a real browser, a real Secret Service and a
-# real X server for the window tests.
-TEST_DEBS=(chromium gnome-keyring libsecret-tools dbus xvfb xauth imagemagick xdotool)
+# need_node makes sure node and npm are there (the suite runs an independent
+# OpenID provider, oidc-provider, on Node.js): an existing install of any
+# origin is used as it is, else Debian's nodejs and npm are installed.
+need_node() {
+	if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+		return 0
+	fi
+	need_debs nodejs npm
+}
+
+# Packages the test suite needs: a real browser and a real Secret Service.
+TEST_DEBS=(chromium gnome-keyring libsecret-tools dbus)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test.sh runs the whole test suite with every real part: headless Chromium,
-# the Secret Service (gnome-keyring in a private D-Bus session) and Xvfb.
+# the Secret Service (gnome-keyring in a private D-Bus session) and an
+# independent OpenID provider on Node.js.
 # It installs what it needs. A real part that cannot start fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +9,7 @@ cd "$(dirname "$0")/.."
 
 need_go
 need_debs "${TEST_DEBS[@]}"
+need_node
 
 echo "== gofmt, go vet" >&2
 unformatted=$(gofmt -l .)
