@@ -61,13 +61,38 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	s.callback(w, r)
 }
 
-// callback queues the first request that carries code or error for Wait
-// and answers with Wait's verdict; it answers later ones with 410.
+// callback queues the first request that carries code or error and the
+// expected state for Wait, and answers with Wait's verdict; it answers
+// later ones with 410. A request with a missing or wrong state never takes
+// the slot: it gets an error page at once, so no flood of junk requests
+// can keep the browser's real redirect out.
 func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if !q.Has("code") && !q.Has("error") {
 		s.logger.Debug("request ignored", "reason", "no code or error")
 		s.write(w, failure(http.StatusBadRequest, pageNothing))
+		return
+	}
+	select { // the state to check is known once Wait runs
+	case <-s.ready:
+	default:
+		s.logger.Debug("callback held until the sign-in waits for it")
+		s.held.Add(1)
+		select {
+		case <-s.ready:
+			s.held.Add(-1)
+		case <-s.closing:
+			s.held.Add(-1)
+			s.write(w, failure(http.StatusServiceUnavailable, pageStopped))
+			return
+		case <-r.Context().Done():
+			s.held.Add(-1)
+			return
+		}
+	}
+	if !stateMatches(q, s.expect.State) {
+		s.logger.Debug("callback received", "outcome", "state_mismatch")
+		s.write(w, failure(http.StatusBadRequest, pageStateMismatch))
 		return
 	}
 	s.mu.Lock()

@@ -29,25 +29,26 @@ func get(t *testing.T, url string) <-chan int {
 	return ch
 }
 
-// awaitQueued polls until a callback sits in the queue. Polling only
-// orders the test's steps; nothing asserts on time.
-func awaitQueued(t *testing.T, s *Server) {
-	for len(s.callbacks) == 0 {
+// awaitHeld polls until n callbacks are held in the handler, waiting for
+// the first Wait. Polling only orders the test's steps; nothing asserts
+// on time.
+func awaitHeld(t *testing.T, s *Server, n int32) {
+	for s.held.Load() < n {
 		if t.Context().Err() != nil {
-			t.Fatal("callback never queued")
+			t.Fatalf("only %d of %d callbacks were held", s.held.Load(), n)
 		}
 		time.Sleep(time.Millisecond)
 	}
 }
 
-func TestCallbackBeforeWaitIsQueued(t *testing.T) {
+func TestCallbackBeforeWaitIsHeld(t *testing.T) {
 	s, err := Listen(t.Context(), Config{Ports: []int{0}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
 	status := get(t, fmt.Sprintf("http://localhost:%d/callback?code=early&state=s1", s.Port()))
-	awaitQueued(t, s)
+	awaitHeld(t, s, 1)
 	res, err := s.Wait(t.Context(), Expect{State: "s1"})
 	if err != nil || res.Code != "early" {
 		t.Fatalf("Wait: got %q, %v; want %q, nil", res.Code, err, "early")
@@ -58,13 +59,51 @@ func TestCallbackBeforeWaitIsQueued(t *testing.T) {
 	}
 }
 
+// TestJunkCallbackInFlight: a callback with a wrong state that is in
+// flight (held in the handler) when the real one arrives never takes the
+// single callback slot, whichever the handler reaches first.
+func TestJunkCallbackInFlight(t *testing.T) {
+	for _, junkFirst := range []bool{true, false} {
+		t.Run(fmt.Sprintf("junk first %v", junkFirst), func(t *testing.T) {
+			s, err := Listen(t.Context(), Config{Ports: []int{0}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			base := fmt.Sprintf("http://localhost:%d/callback", s.Port())
+			var junk, real <-chan int
+			if junkFirst {
+				junk = get(t, base+"?code=x&state=y")
+				awaitHeld(t, s, 1)
+				real = get(t, base+"?code=real&state=s1")
+			} else {
+				real = get(t, base+"?code=real&state=s1")
+				awaitHeld(t, s, 1)
+				junk = get(t, base+"?code=x&state=y")
+			}
+			awaitHeld(t, s, 2) // both in flight
+			res, err := s.Wait(t.Context(), Expect{State: "s1"})
+			if err != nil || res.Code != "real" {
+				t.Fatalf("Wait: got %q, %v; want the real code", res.Code, err)
+			}
+			if got := <-junk; got != http.StatusBadRequest {
+				t.Errorf("junk callback: got %d; want 400", got)
+			}
+			s.Finish(nil)
+			if got := <-real; got != http.StatusOK {
+				t.Errorf("real callback: got %d; want 200", got)
+			}
+		})
+	}
+}
+
 func TestCloseAnswersPendingCallback(t *testing.T) {
 	s, err := Listen(t.Context(), Config{Ports: []int{0}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	status := get(t, fmt.Sprintf("http://localhost:%d/callback?code=c&state=s1", s.Port()))
-	awaitQueued(t, s)
+	awaitHeld(t, s, 1)
 	if err := s.Close(); err != nil {
 		t.Errorf("Close: got %v; want nil", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -42,6 +43,10 @@ type Server struct {
 
 	callbacks chan callback // capacity 1; at most one send ever
 	closing   chan struct{} // closed by Close
+	ready     chan struct{} // closed by the first Wait, once expect is set
+	readyOnce sync.Once
+	expect    Expect       // what the callback must carry; read after <-ready
+	held      atomic.Int32 // callbacks waiting for the first Wait (tests watch it)
 	decided   chan struct{} // closed once Wait has judged the callback
 
 	mu      sync.Mutex
@@ -114,6 +119,7 @@ func newServer(path string, port int, ls []net.Listener, logger *slog.Logger) *S
 		listeners: ls,
 		callbacks: make(chan callback, 1),
 		closing:   make(chan struct{}),
+		ready:     make(chan struct{}),
 		decided:   make(chan struct{}),
 	}
 	if port == 80 { // browsers leave the default port out of Host

@@ -42,6 +42,10 @@ type callback struct {
 // cannot end the sign-in. The errors are ErrIssuerMismatch, ErrNoCode and
 // *AuthError. Later calls return the same outcome.
 func (s *Server) Wait(ctx context.Context, want Expect) (Result, error) {
+	s.readyOnce.Do(func() {
+		s.expect = want
+		close(s.ready)
+	})
 	var budget time.Duration
 	if d, ok := ctx.Deadline(); ok {
 		budget = time.Until(d)
@@ -116,9 +120,7 @@ type verdict struct {
 // first, so nothing from a foreign response is trusted, then iss, then
 // error, then code.
 func decide(q url.Values, want Expect) verdict {
-	states := q["state"]
-	if len(states) != 1 || want.State == "" ||
-		subtle.ConstantTimeCompare([]byte(states[0]), []byte(want.State)) != 1 {
+	if !stateMatches(q, want.State) {
 		return verdict{err: ErrStateMismatch, resp: failure(http.StatusBadRequest, pageStateMismatch), outcome: "state_mismatch"}
 	}
 	if iss, ok := q["iss"]; ok && (len(iss) != 1 || iss[0] != want.Issuer) {
@@ -136,6 +138,14 @@ func decide(q url.Values, want Expect) verdict {
 		return verdict{err: ErrNoCode, resp: failure(http.StatusBadRequest, pageNoCode), outcome: "no_code"}
 	}
 	return verdict{result: Result{Code: codes[0]}, resp: success(pageSuccess), outcome: "success"}
+}
+
+// stateMatches reports whether q carries exactly one state equal to want.
+// An empty want matches nothing.
+func stateMatches(q url.Values, want string) bool {
+	states := q["state"]
+	return len(states) == 1 && want != "" &&
+		subtle.ConstantTimeCompare([]byte(states[0]), []byte(want)) == 1
 }
 
 // waitError explains why Wait gave up: a deadline reads as "timed out
