@@ -45,8 +45,8 @@ type Server struct {
 	closing   chan struct{} // closed by Close
 	ready     chan struct{} // closed by the first Wait, once expect is set
 	readyOnce sync.Once
-	expect    Expect       // what the callback must carry; read after <-ready
-	held      atomic.Int32 // callbacks waiting for the first Wait (tests watch it)
+	expect    Expect        // what the callback must carry; read after <-ready
+	held      atomic.Int32  // callbacks waiting for the first Wait (tests watch it)
 	decided   chan struct{} // closed once Wait has judged the callback
 
 	mu      sync.Mutex
