@@ -100,7 +100,8 @@ func (f *Flow) complete(ctx context.Context, prov *Provider, meta *Metadata, oc 
 
 	s := &Session{
 		Profile: f.Profile.Name, Issuer: meta.Issuer, ClientID: f.Profile.ClientID,
-		IDToken: toks.IDToken, AccessToken: toks.AccessToken, RefreshToken: toks.RefreshToken,
+		PlatformTarget: f.Profile.Platform.Target(),
+		IDToken:        toks.IDToken, AccessToken: toks.AccessToken, RefreshToken: toks.RefreshToken,
 		Expiry: toks.Expiry, Claims: *claims, SignedInAt: now(f.Now),
 	}
 	if s.RefreshToken != "" {

@@ -102,6 +102,16 @@ type Platform struct {
 	ClientAppID string `toml:"client_app_id,omitempty"`
 }
 
+// Target names the platform that tokens of this configuration belong to:
+// "none", or the kind with base URL, site and IdP. A saved sign-in records
+// it, and is not used once the profile names another platform.
+func (pl Platform) Target() string {
+	if pl.Kind != KindEncodify {
+		return pl.Kind
+	}
+	return fmt.Sprintf("%s %s site %s idp %s", pl.Kind, pl.BaseURL, pl.SiteID, pl.IdP)
+}
+
 // Duration is a time.Duration written in TOML as a string such as "5m" or "90s".
 type Duration struct{ time.Duration }
 

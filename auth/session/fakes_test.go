@@ -292,7 +292,8 @@ func platTok(n string) platAnswer {
 // provExp and whose platform token (when platExp is non-nil) at *platExp.
 func storedSession(provExp time.Duration, platExp *time.Duration) *auth.Session {
 	s := &auth.Session{
-		Profile: "dev", IDToken: "id-1", AccessToken: "at-1", RefreshToken: "rt-1",
+		Profile: "dev", Issuer: devBinding.Issuer, ClientID: devBinding.ClientID, PlatformTarget: devBinding.PlatformTarget,
+		IDToken: "id-1", AccessToken: "at-1", RefreshToken: "rt-1",
 		Expiry: t0.Add(provExp), Claims: auth.Claims{Subject: "user-1"}, SignedInAt: t0.Add(-time.Hour),
 	}
 	if platExp != nil {
@@ -303,12 +304,16 @@ func storedSession(provExp time.Duration, platExp *time.Duration) *auth.Session 
 
 func dur(d time.Duration) *time.Duration { return &d }
 
+// devBinding is what profile "dev" names; storedSession was made with it.
+var devBinding = auth.Binding{Issuer: "https://idp.example", ClientID: "client-1", PlatformTarget: "encodify https://plat.example site 36 idp cognito"}
+
 // newManager wires a Manager for profile "dev" with the fakes; plat nil
 // means platform kind "none".
 func newManager(t *testing.T, st *memStore, prov *fakeProvider, plat *fakePlatform, sl *sleeps) *Manager {
 	t.Helper()
 	m := &Manager{
 		Profile:  "dev",
+		Binding:  devBinding,
 		Store:    st,
 		LockDir:  t.TempDir(),
 		Provider: prov,

@@ -42,6 +42,7 @@ func TestTokenSingleRefresher(t *testing.T) {
 	for i := range n {
 		wg.Go(func() {
 			m := &Manager{
+				Binding: devBinding,
 				Profile: "dev", Store: st, LockDir: lockDir, Provider: &fakeProvider{}, Platform: plat,
 				Retry: Backoff{Sleep: (&sleeps{}).Sleep}, Now: func() time.Time { return t0 },
 			}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/ssohelper/ssohelper/auth"
@@ -47,9 +48,17 @@ const (
 	DefaultLockTimeout = 90 * time.Second
 )
 
+// ErrOtherBinding means the saved sign-in was made with another identity
+// provider, app client or platform than the profile names now (it also
+// matches [auth.ErrLoginRequired]). Nothing of it is used or sent.
+var ErrOtherBinding = errors.New("the saved sign-in belongs to another provider, client or platform")
+
 // Manager owns one profile's stored session.
 type Manager struct {
-	Profile  string
+	Profile string
+	// Binding is what the profile names now. A saved session made with
+	// another binding is never used or refreshed (ErrOtherBinding).
+	Binding  auth.Binding
 	Store    Store
 	IsAbsent func(error) bool // reports a store's not-found error; nil => errors.Is(err, ErrNotFound)
 	LockDir  string           // where the per-profile lock files live
@@ -123,14 +132,29 @@ func (m *Manager) Delete(ctx context.Context) error {
 	return nil
 }
 
+// Check returns an error matching ErrOtherBinding and
+// [auth.ErrLoginRequired] when s was made with another provider, client or
+// platform than m.Binding.
+func (m *Manager) Check(s *auth.Session) error {
+	if d := m.Binding.Differences(s.Binding()); len(d) > 0 {
+		return fmt.Errorf("%w: %w: profile %s was signed in with %s; run `ssohelper login` to sign in with the profile as it is now",
+			auth.ErrLoginRequired, ErrOtherBinding, m.Profile, strings.Join(d, ", "))
+	}
+	return nil
+}
+
 // Token returns a session whose token ([auth.Session.Token]) is valid for
 // at least the margin: the cached one, or a refreshed one. Only one
 // process refreshes at a time; the others wait and reuse its result. It
 // returns an error matching [auth.ErrLoginRequired] when only a browser
-// sign-in can help.
+// sign-in can help. A session of another binding is neither handed out
+// nor refreshed.
 func (m *Manager) Token(ctx context.Context) (*auth.Session, error) {
 	s, err := m.Load(ctx)
 	if err != nil {
+		return nil, err
+	}
+	if err := m.Check(s); err != nil {
 		return nil, err
 	}
 	if m.Platform == nil {
@@ -146,8 +170,11 @@ func (m *Manager) Token(ctx context.Context) (*auth.Session, error) {
 		return nil, err
 	}
 	defer unlock()
-	// Another process may have refreshed while we waited for the lock.
+	// Another process may have refreshed (or signed in) while we waited.
 	if s, err = m.Load(ctx); err != nil {
+		return nil, err
+	}
+	if err := m.Check(s); err != nil {
 		return nil, err
 	}
 	if m.fresh(s) {

@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -195,5 +196,49 @@ func TestFresh(t *testing.T) {
 				t.Errorf("got fresh %v; want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestTokenOtherBinding: a saved session is never handed out or refreshed
+// once the profile names another provider, client or platform: nothing is
+// sent anywhere, and the user is told to sign in again.
+func TestTokenOtherBinding(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(*auth.Binding)
+		want   string
+	}{
+		{"issuer", func(b *auth.Binding) { b.Issuer = "https://other.example" }, "identity provider https://idp.example, not https://other.example"},
+		{"client", func(b *auth.Binding) { b.ClientID = "client-2" }, "app client client-1, not client-2"},
+		{"platform", func(b *auth.Binding) { b.PlatformTarget = "encodify https://evil.example site 36 idp cognito" }, "platform encodify https://plat.example"},
+		{"platform kind", func(b *auth.Binding) { b.PlatformTarget = "none" }, ", not none"},
+	}
+	for _, tt := range tests {
+		for _, expiring := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s, expiring %v", tt.name, expiring), func(t *testing.T) {
+				st := newStore()
+				stored := storedSession(time.Hour, dur(time.Hour))
+				if expiring {
+					stored = storedSession(-time.Hour, dur(-time.Minute))
+				}
+				st.seed(t, "dev", stored)
+				prov, plat := &fakeProvider{}, &fakePlatform{}
+				m := newManager(t, st, prov, plat, &sleeps{})
+				tt.change(&m.Binding)
+				s, err := m.Token(context.Background())
+				if s != nil || !errors.Is(err, ErrOtherBinding) || !errors.Is(err, auth.ErrLoginRequired) || !strings.Contains(err.Error(), tt.want) {
+					t.Fatalf("got %v, %v; want ErrOtherBinding, sign-in required, naming %q", s, err, tt.want)
+				}
+				if r, v := prov.calls(); r+v != 0 {
+					t.Errorf("provider calls: refresh %d, verify %d; want none", r, v)
+				}
+				if e, r := plat.calls(); e+r != 0 {
+					t.Errorf("platform calls: exchange %d, refresh %d; want none", e, r)
+				}
+				if _, puts := st.counts(); puts != 0 {
+					t.Errorf("puts = %d; want the saved sign-in untouched", puts)
+				}
+			})
+		}
 	}
 }

@@ -93,7 +93,14 @@ func (a *app) logout(ctx context.Context, p config.Profile, purge, force bool) e
 			"run `ssohelper logout --force` to delete it without revoking", false,
 		}
 	case s.RefreshToken != "":
-		a.revoke(ctx, m.Provider.(*lazyProvider), p, s)
+		lp := m.Provider.(*lazyProvider)
+		if m.Check(s) != nil {
+			// Revoke where the token came from, never at the provider the
+			// profile names now.
+			fmt.Fprintf(a.env.Stderr, "The saved sign-in of profile %s was made with issuer %s and client %s; revoking it there.\n", p.Name, s.Issuer, s.ClientID)
+			lp = &lazyProvider{a: a, p: config.Profile{Name: p.Name, Issuer: s.Issuer, ClientID: s.ClientID}.WithDefaults()}
+		}
+		a.revoke(ctx, lp, p, s)
 	}
 	if s != nil && s.Platform != nil && s.Platform.Expiry.After(a.env.Now()) {
 		fmt.Fprintf(a.env.Stderr, "The platform cannot revoke its token: a copy taken before now stays valid until %s.\n", when(s.Platform.Expiry, a.env.Now()))
@@ -167,7 +174,7 @@ func (a *app) logoutAll(ctx context.Context, purge, force bool) error {
 		p, known := f.Profiles[prof]
 		if !known {
 			// The session remembers its provider, enough to revoke there.
-			p = a.profileFromSession(ctx, prof)
+			fmt.Fprintf(a.env.Stderr, "Profile %s is no longer in the config file; signing out with the provider it used.\n", prof)
 		}
 		p.Name = prof
 		if err := a.logout(ctx, p.WithDefaults(), purge, force); err != nil {
@@ -178,20 +185,4 @@ func (a *app) logoutAll(ctx context.Context, purge, force bool) error {
 		fmt.Fprintln(a.env.Stderr, "No profile was signed in.")
 	}
 	return nil
-}
-
-// profileFromSession rebuilds a minimal profile for a saved sign-in whose
-// profile is no longer in the config file, from the issuer and client id
-// the session recorded.
-func (a *app) profileFromSession(ctx context.Context, name string) config.Profile {
-	p := config.Profile{Name: name}
-	m, _, err := a.manager(p)
-	if err != nil {
-		return p
-	}
-	if s, err := m.Load(ctx); err == nil {
-		p.Issuer, p.ClientID = s.Issuer, s.ClientID
-	}
-	fmt.Fprintf(a.env.Stderr, "Profile %s is no longer in the config file; signing out with the provider it used.\n", name)
-	return p
 }

@@ -23,6 +23,7 @@ func (a *app) manager(p config.Profile) (*session.Manager, *keystore.Store, erro
 	}
 	m := &session.Manager{
 		Profile:  p.Name,
+		Binding:  auth.Binding{Issuer: p.IssuerURL(), ClientID: p.ClientID, PlatformTarget: p.Platform.Target()},
 		Store:    st,
 		IsAbsent: func(err error) bool { return errors.Is(err, keystore.ErrNotFound) },
 		LockDir:  filepath.Join(a.env.DataDir, "locks"),

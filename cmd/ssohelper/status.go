@@ -71,8 +71,14 @@ profile is not signed in. --format json prints the same on stdout.`,
 			if lerr != nil && !errors.Is(lerr, auth.ErrLoginRequired) {
 				return lerr
 			}
+			var problem error
 			if s != nil {
-				fillStatus(&v, s)
+				if problem = m.Check(s); problem != nil {
+					// Not usable with the profile as it is now: say why.
+					v.Problem, s = problem.Error(), nil
+				} else {
+					fillStatus(&v, s)
+				}
 			}
 			if format == "json" {
 				enc := json.NewEncoder(a.env.Stdout)
@@ -84,7 +90,10 @@ profile is not signed in. --format json prints the same on stdout.`,
 				printStatus(a.env.Stderr, v, a.env.Now())
 			}
 			if s == nil {
-				err := fmt.Errorf("%w: profile %s is not signed in; run `ssohelper login`", auth.ErrLoginRequired, p.Name)
+				err := problem
+				if err == nil {
+					err = fmt.Errorf("%w: profile %s is not signed in; run `ssohelper login`", auth.ErrLoginRequired, p.Name)
+				}
 				if format == "text" {
 					return &reported{err} // printStatus said it
 				}
@@ -112,7 +121,11 @@ func fillStatus(v *statusView, s *auth.Session) {
 }
 
 func printStatus(w io.Writer, v statusView, now time.Time) {
-	if !v.SignedIn {
+	switch {
+	case v.Problem != "":
+		fmt.Fprintf(w, "Profile %s: not usable: %s\n", v.Profile, strings.TrimPrefix(v.Problem, auth.ErrLoginRequired.Error()+": "))
+		return
+	case !v.SignedIn:
 		fmt.Fprintf(w, "Profile %s: not signed in (issuer %s); run `ssohelper login`.\n", v.Profile, v.Issuer)
 		return
 	}
