@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/pelletier/go-toml/v2"
 )
@@ -45,21 +47,93 @@ func Path() (string, error) {
 	return filepath.Join(dir, "ssohelper", "config.toml"), nil
 }
 
+// MaxFileSize bounds the config file; a real one is a few KB.
+const MaxFileSize = 1 << 20
+
 // Load reads and parses the file at path; see Parse. A missing file yields an empty
-// File and no error.
+// File and no error. The file must be a regular file (a symlink to one is fine) of
+// at most MaxFileSize bytes: a device, FIFO, socket or directory is refused before
+// anything is read from it, so /dev/zero or a FIFO cannot exhaust or hang the process.
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := readConfig(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &File{Profiles: map[string]Profile{}}, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read config: %w", err)
+		return nil, err
 	}
 	f, err := Parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	return f, nil
+}
+
+// readConfig reads path with the checks of Load.
+func readConfig(path string) ([]byte, error) {
+	fi, err := os.Stat(path) // follows symlinks
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	if err := checkRegular(path, fi); err != nil {
+		return nil, err
+	}
+	// O_NONBLOCK: should a FIFO be swapped in after the Stat, opening it
+	// does not wait for a writer; the Stat of the open file refuses it.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	defer f.Close()
+	if fi, err = f.Stat(); err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	if err := checkRegular(path, fi); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, tooBig(path)
+	}
+	return data, nil
+}
+
+func checkRegular(path string, fi fs.FileInfo) error {
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("%w: %s is not a regular file (%s); point --config or $%s at the config file itself",
+			ErrInvalid, path, fileKind(fi.Mode()), EnvConfig)
+	}
+	if fi.Size() > MaxFileSize {
+		return tooBig(path)
+	}
+	return nil
+}
+
+func tooBig(path string) error {
+	return fmt.Errorf("%w: %s is larger than %d KiB, which no config file is; check that --config or $%s names the config file",
+		ErrInvalid, path, MaxFileSize>>10, EnvConfig)
+}
+
+// fileKind names what a non-regular file is, for the message.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	default:
+		return "not a plain file"
+	}
 }
 
 // Parse decodes a TOML document strictly (unknown keys are errors), fills each

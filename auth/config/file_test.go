@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -194,4 +195,51 @@ func TestPath(t *testing.T) {
 	if !strings.HasSuffix(got, filepath.Join("ssohelper", "config.toml")) {
 		t.Errorf("got %q; want .../ssohelper/config.toml", got)
 	}
+}
+
+// TestProfileNames: a name the secret store cannot hold is refused at
+// validation, before any browser opens.
+func TestProfileNames(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		ok   bool
+	}{
+		{"work", true}, {"Work-2_b.eu", true}, {strings.Repeat("a", 64), true},
+		{"my work", false}, {"café", false}, {"../x", false}, {"a/b", false}, {"a..b", false},
+		{".hidden", false}, {"nul\x00x", false}, {strings.Repeat("a", 65), false}, {strings.Repeat("a", 5000), false},
+		{"esc\x1b[31m", false},
+	} {
+		key := tomlKey(tt.name)
+		doc := fmt.Sprintf("[profiles.%s]\nissuer = \"https://login.example.com\"\nclient_id = \"c\"\n[profiles.%s.platform]\nkind = \"none\"\n", key, key)
+		_, err := Parse([]byte(doc))
+		if tt.ok != (err == nil) {
+			t.Errorf("%q: got %v; want ok=%v", tt.name, err, tt.ok)
+			continue
+		}
+		if err == nil {
+			continue
+		}
+		msg := err.Error()
+		if !strings.Contains(msg, "1 to 64 ASCII letters") || len(msg) > 400 || strings.ContainsAny(msg, "\x00\x1b") {
+			t.Errorf("%q: message %q; want the rule, short, with the name escaped", tt.name, msg)
+		}
+	}
+}
+
+// tomlKey quotes s as a TOML basic string, control characters escaped.
+func tomlKey(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		case r == '"' || r == '\\':
+			b.WriteString("\\" + string(r))
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }

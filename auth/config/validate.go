@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -70,7 +71,11 @@ var (
 	cognitoClientID = regexp.MustCompile(`^[\w+]{1,128}$`)
 	usualClientID   = regexp.MustCompile(`^[a-z0-9]{26}$`)
 	digits          = regexp.MustCompile(`^[0-9]+$`)
-	latinAlnum      = regexp.MustCompile(`^[A-Za-z0-9]+$`)
+	// profileName keeps "session/<name>" and "secret/<name>/platform" valid
+	// store entry names (see keystore): ASCII letters, digits, '-', '_' and
+	// '.', not first, 1 to 64 characters.
+	profileName = regexp.MustCompile(`^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$`)
+	latinAlnum  = regexp.MustCompile(`^[A-Za-z0-9]+$`)
 )
 
 // checker collects the problems of one profile.
@@ -81,6 +86,25 @@ type checker struct {
 
 func (c *checker) add(field, format string, args ...any) {
 	c.problems = append(c.problems, Problem{Profile: c.profile, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// CheckProfileName says what is wrong with a profile name, or "" when it is
+// valid: 1 to 64 ASCII letters, digits, '-', '_' and '.', not starting with
+// '.', without "..".
+func CheckProfileName(name string) string {
+	if !profileName.MatchString(name) || strings.Contains(name, "..") {
+		return "the profile name must be 1 to 64 ASCII letters, digits, '-', '_' and '.' (not first, no \"..\"); rename the [profiles.<name>] table"
+	}
+	return ""
+}
+
+// quoteName quotes a profile name for a message, shortened and with
+// anything unprintable escaped.
+func quoteName(name string) string {
+	if len(name) > 40 {
+		name = name[:40] + "..."
+	}
+	return strconv.Quote(name)
 }
 
 // Warnings lists what is allowed but probably a mistake in p (after
@@ -100,6 +124,10 @@ func (p Profile) Validate() error {
 	c := &checker{profile: p.Name}
 	if c.profile == "" {
 		c.profile = "(unnamed)"
+	}
+	if msg := CheckProfileName(p.Name); p.Name != "" && msg != "" {
+		c.profile = quoteName(p.Name)
+		c.add("", "%s", msg)
 	}
 	c.checkProvider(p)
 	c.checkClient(p)
