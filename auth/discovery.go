@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+
+	"github.com/ssohelper/ssohelper/auth/config"
 )
 
 // ErrDiscovery reports that the provider's metadata could not be read or is
@@ -54,6 +56,9 @@ func (d *Discoverer) Discover(ctx context.Context, issuer string) (*Metadata, er
 		return nil, err
 	}
 	fillCognitoEndpoints(m)
+	if err := m.check(issuer); err != nil {
+		return nil, err
+	}
 
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -94,6 +99,26 @@ func (d *Discoverer) fetch(ctx context.Context, issuer string) (*Metadata, error
 		return nil, fmt.Errorf("%w: %s lacks authorization_endpoint, token_endpoint or jwks_uri", ErrDiscovery, u)
 	}
 	return &m, nil
+}
+
+// check applies the config file's URL rule to every endpoint: https unless
+// the host is loopback, http(s) only, no credentials. A provider that names
+// one such endpoint is refused whole.
+func (m *Metadata) check(issuer string) error {
+	for _, e := range []struct{ name, url string }{
+		{"authorization_endpoint", m.AuthorizationEndpoint}, {"token_endpoint", m.TokenEndpoint},
+		{"jwks_uri", m.JWKSURI}, {"userinfo_endpoint", m.UserInfoEndpoint},
+		{"revocation_endpoint", m.RevocationEndpoint}, {"end_session_endpoint", m.EndSessionEndpoint},
+	} {
+		if e.url == "" {
+			continue
+		}
+		if msg := config.CheckEndpoint(e.url); msg != "" {
+			return fmt.Errorf("%w: the discovery document of %s names an unsafe %s: %s; the provider is not used (its administrator must fix it)",
+				ErrDiscovery, issuer, e.name, msg)
+		}
+	}
+	return nil
 }
 
 // fillCognitoEndpoints adds the endpoints Cognito serves but does not

@@ -24,6 +24,27 @@ func TestDiscover(t *testing.T) {
 			return `{"issuer":"https://evil.example.com","authorization_endpoint":"a","token_endpoint":"b","jwks_uri":"c"}`
 		}, "names issuer"},
 		{"missing endpoints", 200, func(iss string) string { return fmt.Sprintf(`{"issuer":%q}`, iss) }, "lacks"},
+		{"http token endpoint", 200, func(iss string) string {
+			return fmt.Sprintf(`{"issuer":%q,"authorization_endpoint":"https://p.example.com/authorize","token_endpoint":"http://p.example.com/token","jwks_uri":"https://p.example.com/jwks"}`, iss)
+		}, `unsafe token_endpoint: "http://p.example.com/token" uses plain http`},
+		{"http jwks", 200, func(iss string) string {
+			return fmt.Sprintf(`{"issuer":%q,"authorization_endpoint":"https://p.example.com/authorize","token_endpoint":"https://p.example.com/token","jwks_uri":"http://p.example.com/jwks"}`, iss)
+		}, "unsafe jwks_uri"},
+		{"http userinfo", 200, func(iss string) string {
+			return fmt.Sprintf(`{"issuer":%q,"authorization_endpoint":"https://p.example.com/authorize","token_endpoint":"https://p.example.com/token","jwks_uri":"https://p.example.com/jwks","userinfo_endpoint":"http://p.example.com/me"}`, iss)
+		}, "unsafe userinfo_endpoint"},
+		{"http revocation", 200, func(iss string) string {
+			return fmt.Sprintf(`{"issuer":%q,"authorization_endpoint":"https://p.example.com/authorize","token_endpoint":"https://p.example.com/token","jwks_uri":"https://p.example.com/jwks","revocation_endpoint":"http://p.example.com/revoke"}`, iss)
+		}, "unsafe revocation_endpoint"},
+		{"file authorization endpoint", 200, func(iss string) string {
+			return fmt.Sprintf(`{"issuer":%q,"authorization_endpoint":"file:///etc/passwd","token_endpoint":"https://p.example.com/token","jwks_uri":"https://p.example.com/jwks"}`, iss)
+		}, "unsafe authorization_endpoint"},
+		{"javascript authorization endpoint", 200, func(iss string) string {
+			return fmt.Sprintf(`{"issuer":%q,"authorization_endpoint":"javascript:alert(1)","token_endpoint":"https://p.example.com/token","jwks_uri":"https://p.example.com/jwks"}`, iss)
+		}, "unsafe authorization_endpoint"},
+		{"credentials in endpoint", 200, func(iss string) string {
+			return fmt.Sprintf(`{"issuer":%q,"authorization_endpoint":"https://u:p@p.example.com/authorize","token_endpoint":"https://p.example.com/token","jwks_uri":"https://p.example.com/jwks"}`, iss)
+		}, "user name or password"},
 		{"not found", 404, func(string) string { return "nope" }, "404"},
 		{"not json", 200, func(string) string { return "<html>" }, "not a JSON"},
 	}

@@ -1,31 +1,46 @@
 package config
 
 import (
+	"fmt"
 	"net"
 	"net/url"
 	"strings"
 )
 
-// checkURL adds a problem when raw is not an absolute https URL (http is allowed for
-// loopback hosts), carries credentials, or names the scheme's default port explicitly.
-func (c *checker) checkURL(field, raw string) {
+// CheckEndpoint says what is wrong with raw as the URL of an identity
+// provider or platform endpoint, or "" when it is fine: an absolute https
+// URL (plain http only for localhost, 127.0.0.1 and ::1), without user name
+// or password. The same rule holds for URLs from the config file and from
+// a provider's discovery document, so a refresh token never travels in
+// clear text and the browser is never handed a file: or other URL.
+func CheckEndpoint(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme == "" || u.Host == "" {
-		c.add(field, "%q is not an absolute URL; write it like \"https://host/path\"", raw)
-		return
+		return fmt.Sprintf("%q is not an absolute URL; write it like \"https://host/path\"", raw)
 	}
 	switch {
 	case u.Scheme == "https":
 	case u.Scheme == "http" && isLoopback(u.Hostname()):
 	case u.Scheme == "http":
-		c.add(field, "%q uses plain http; use https (http is only allowed for localhost, 127.0.0.1 and ::1)", raw)
+		return fmt.Sprintf("%q uses plain http; use https (http is only allowed for localhost, 127.0.0.1 and ::1)", raw)
 	default:
-		c.add(field, "%q has scheme %q; use https", raw, u.Scheme)
+		return fmt.Sprintf("%q has scheme %q; use https", raw, u.Scheme)
 	}
 	if u.User != nil {
-		c.add(field, "contains a user name or password; remove it, credentials never belong in the config file")
+		return "contains a user name or password; remove it, credentials never belong in a URL"
 	}
-	c.checkDefaultPort(field, u)
+	return ""
+}
+
+// checkURL adds a problem when raw breaks CheckEndpoint or names the
+// scheme's default port explicitly.
+func (c *checker) checkURL(field, raw string) {
+	if msg := CheckEndpoint(raw); msg != "" {
+		c.add(field, "%s", msg)
+	}
+	if u, err := url.Parse(raw); err == nil && u.Host != "" {
+		c.checkDefaultPort(field, u)
+	}
 }
 
 // checkDefaultPort catches ":443" on https and ":80" on http: Cognito compares URLs as
