@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/ssohelper/ssohelper/auth/sanitize"
 )
 
 // Claims is what ssohelper reads from a verified id_token.
@@ -68,15 +70,21 @@ func parseClaims(payload []byte) (*Claims, error) {
 	if err := json.Unmarshal(payload, &all); err != nil {
 		return nil, err
 	}
+	// The fields people read are sanitised here, once: a user can set
+	// their own name, and nothing that reaches a screen may steer it.
+	// Identifiers (iss, sub, aud) are compared, never shown raw.
 	c := &Claims{
 		Issuer: r.Iss, Subject: r.Sub, TokenUse: r.TokenUse, Nonce: r.Nonce, AuthorizedParty: r.Azp,
-		Username: first(r.CognitoUsername, r.PreferredUser), Email: r.Email,
-		Name:     first(r.Name, strings.TrimSpace(r.GivenName+" "+r.FamilyName)),
+		Username: sanitize.Text(first(r.CognitoUsername, r.PreferredUser)), Email: sanitize.Text(r.Email),
+		Name:     sanitize.Text(first(r.Name, strings.TrimSpace(r.GivenName+" "+r.FamilyName))),
 		Groups:   r.CognitoGroups,
 		IssuedAt: unix(r.Iat), Expiry: unix(r.Exp), AuthTime: unix(r.AuthTime),
 	}
 	if c.Groups == nil {
 		c.Groups = r.Groups
+	}
+	for i, g := range c.Groups {
+		c.Groups[i] = sanitize.Text(g)
 	}
 	aud, err := parseAudience(r.Aud)
 	if err != nil {
@@ -93,7 +101,7 @@ func parseClaims(payload []byte) (*Claims, error) {
 		if c.Custom == nil {
 			c.Custom = map[string]string{}
 		}
-		c.Custom[name] = fmt.Sprint(v)
+		c.Custom[sanitize.Text(name)] = sanitize.Text(fmt.Sprint(v))
 	}
 	sort.Strings(c.Groups)
 	return c, nil

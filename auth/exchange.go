@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/ssohelper/ssohelper/auth/sanitize"
 )
 
 // ErrLoginRequired means the user must sign in again in the browser: the
@@ -18,7 +20,8 @@ import (
 var ErrLoginRequired = errors.New("sign-in required")
 
 // TokenError is an OAuth error answer from the provider's token endpoint
-// (RFC 6749 section 5.2). It never holds a token or a code.
+// (RFC 6749 section 5.2). It never holds a token or a code: its text went
+// through sanitize.Redact with every value the request sent.
 type TokenError struct {
 	Op          string // "code exchange" or "refresh"
 	Code        string // e.g. invalid_grant
@@ -79,7 +82,7 @@ func redeem(ctx context.Context, hc *http.Client, oc *oauth2.Config, code, verif
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, httpClient(hc))
 	tok, err := oc.Exchange(ctx, code, oauth2.VerifierOption(verifier))
 	if err != nil {
-		return nil, tokenError("code exchange", err)
+		return nil, tokenError("code exchange", err, code, verifier, oc.ClientSecret)
 	}
 	return tokensFrom(tok, "code exchange")
 }
@@ -93,18 +96,19 @@ func tokensFrom(tok *oauth2.Token, op string) (*Tokens, error) {
 }
 
 // tokenError turns an x/oauth2 error into one that names the OAuth error
-// code but never echoes the response body.
-func tokenError(op string, err error) error {
+// code but never echoes the response body, nor any of sent: the values
+// the request carried (code, verifier, refresh token, client secret).
+func tokenError(op string, err error, sent ...string) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
-		te := &TokenError{Op: op, Code: re.ErrorCode, Description: re.ErrorDescription}
+		te := &TokenError{Op: op, Code: sanitize.Redact(re.ErrorCode, sent...), Description: sanitize.Redact(re.ErrorDescription, sent...)}
 		if re.Response != nil {
 			te.Status = re.Response.StatusCode
 			te.RetryAfter = retryAfter(re.Response.Header.Get("Retry-After"))
 		}
 		return te
 	}
-	return fmt.Errorf("%s: %w", op, err)
+	return fmt.Errorf("%s: %s", op, sanitize.Redact(err.Error(), sent...))
 }
 
 // oauthErrorBody reads error and error_description from a JSON error body.

@@ -14,6 +14,8 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/ssohelper/ssohelper/auth/config"
+
+	"github.com/ssohelper/ssohelper/auth/sanitize"
 )
 
 // Provider is the identity provider side of a stored session: refresh,
@@ -63,7 +65,7 @@ func (p *Provider) Refresh(ctx context.Context, refreshToken string) (*Tokens, e
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, httpClient(p.HTTP))
 	tok, err := oc.TokenSource(ctx, &oauth2.Token{RefreshToken: refreshToken}).Token()
 	if err != nil {
-		return nil, tokenError("refresh", err)
+		return nil, tokenError("refresh", err, refreshToken, p.ClientSecret)
 	}
 	return tokensFrom(tok, "refresh")
 }
@@ -123,10 +125,11 @@ func (p *Provider) Revoke(ctx context.Context, refreshToken string) error {
 		return nil
 	}
 	te := &TokenError{Op: "revoke", Status: resp.StatusCode}
-	te.Code, te.Description = oauthErrorBody(body)
-	if te.Code == "invalid_grant" || te.Code == "invalid_token" {
+	code, desc := oauthErrorBody(body)
+	if code == "invalid_grant" || code == "invalid_token" {
 		return nil
 	}
+	te.Code, te.Description = sanitize.Redact(code, refreshToken, p.ClientSecret), sanitize.Redact(desc, refreshToken, p.ClientSecret)
 	return te
 }
 

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/ssohelper/ssohelper/auth/sanitize"
 )
 
 // userInfoTimeout bounds the optional userinfo call.
@@ -50,9 +52,9 @@ func (f *Flow) addUserInfo(ctx context.Context, m *Metadata, accessToken string,
 	}
 	// Display only: EmailVerified stays what the signed id_token said.
 	if c.Email == "" {
-		c.Email = u.Email
+		c.Email = sanitize.Text(u.Email)
 	}
 	if c.Name == "" {
-		c.Name = u.Name
+		c.Name = sanitize.Text(u.Name)
 	}
 }

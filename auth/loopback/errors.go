@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/ssohelper/ssohelper/auth/sanitize"
 )
 
 var (
@@ -55,24 +57,14 @@ func (e *AuthError) Error() string {
 	return msg
 }
 
+// newAuthError keeps the fields through the one sanitiser, so a hostile
+// redirect cannot steer a terminal, a page or a log; the code is cut short.
 func newAuthError(code, description, uri string) *AuthError {
-	return &AuthError{Code: clean(code, 64), Description: clean(description, 300), URI: clean(uri, 300)}
-}
-
-// clean keeps the printable ASCII allowed in OAuth error fields and cuts
-// the text to at most n bytes, so a hostile redirect cannot put control
-// sequences in a terminal or a log.
-func clean(s string, n int) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r > 0x7e {
-			return -1
-		}
-		return r
-	}, s)
-	if len(s) > n {
-		s = s[:n] + "..."
+	code = sanitize.Redact(code)
+	if len(code) > 64 {
+		code = code[:64] + "..."
 	}
-	return s
+	return &AuthError{Code: code, Description: sanitize.Redact(description), URI: sanitize.Redact(uri)}
 }
 
 // portsBusyError builds the ErrPortsBusy error for the ports tried, with

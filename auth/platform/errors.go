@@ -3,10 +3,10 @@ package platform
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/ssohelper/ssohelper/auth/sanitize"
 )
 
 // Sentinels wrapped by *Error; test them with errors.Is.
@@ -67,34 +67,11 @@ func (e *Error) Error() string {
 // Unwrap returns the sentinel.
 func (e *Error) Unwrap() error { return e.Err }
 
-// jwtLike matches anything shaped like a JWT or a prefix of one.
-var jwtLike = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}(\.[A-Za-z0-9_-]*){0,4}`)
-
 // redactor removes known secrets from text that came from the server.
 type redactor []string
 
-// clean returns s with every secret replaced, control characters dropped and the
-// length capped, so a misbehaving server cannot echo a token into our messages.
-func (r redactor) clean(s string) string {
-	for _, secret := range r {
-		if len(secret) >= 4 {
-			s = strings.ReplaceAll(s, secret, "[redacted]")
-		}
-	}
-	s = jwtLike.ReplaceAllString(s, "[redacted]")
-	s = strings.Map(func(c rune) rune {
-		if c < 0x20 || c == 0x7f {
-			return ' '
-		}
-		return c
-	}, s)
-	const maxLen = 200
-	if len(s) > maxLen {
-		cut := maxLen
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "..."
-	}
-	return s
-}
+// clean returns s through the one sanitiser, with every secret the client
+// sent and anything shaped like a JWT redacted and the length capped, so a
+// misbehaving server cannot echo a token into our messages or steer the
+// terminal.
+func (r redactor) clean(s string) string { return sanitize.Redact(s, r...) }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/ssohelper/ssohelper/auth/sanitize"
 )
 
 func TestErrorMessage(t *testing.T) {
@@ -36,7 +38,7 @@ func TestRedactorClean(t *testing.T) {
 		}
 	}
 	long := r.clean(strings.Repeat("é", 300))
-	if !utf8.ValidString(long) || len(long) > 210 {
+	if !utf8.ValidString(long) || len(long) > sanitize.MaxLen+3 {
 		t.Errorf("got %d bytes, valid UTF-8 %v; want a short valid string", len(long), utf8.ValidString(long))
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ssohelper/ssohelper/auth/sanitize"
 )
 
 // maxBody caps every response body read.
@@ -115,7 +117,7 @@ func (r *response) token(op string, now time.Time) (*Token, error) {
 			Hint: "the platform answered without a usable token; try again later, or ask your platform admin"}
 	}
 	tok := &Token{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, TokenType: t.TokenType,
-		Scope: t.Scope, JTI: t.JTI}
+		Scope: sanitize.Text(t.Scope), JTI: t.JTI}
 	if t.ExpiresIn > 0 {
 		tok.Expiry = now.Add(time.Duration(t.ExpiresIn) * time.Second)
 	}

@@ -5,10 +5,9 @@ import (
 	"io"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/ssohelper/ssohelper/auth"
+	"github.com/ssohelper/ssohelper/auth/sanitize"
 )
 
 // printSession tells a person who is signed in. It prints no token.
@@ -23,7 +22,7 @@ func printSession(w io.Writer, s *auth.Session, now time.Time) {
 		fmt.Fprintf(w, "  groups:       %s\n", strings.Join(c.Groups, ", "))
 	}
 	if s.Platform != nil {
-		fmt.Fprintf(w, "  platform:     scope %s, token valid until %s\n", s.Platform.Scope, when(s.Platform.Expiry, now))
+		fmt.Fprintf(w, "  platform:     scope %s, token valid until %s\n", sanitize.Text(s.Platform.Scope), when(s.Platform.Expiry, now))
 	} else {
 		fmt.Fprintln(w, "  platform:     none (the identity provider's tokens are handed out)")
 	}
@@ -41,24 +40,15 @@ func when(t, now time.Time) string {
 	return fmt.Sprintf("%s (in %s)", t.Local().Format("2006-01-02 15:04 MST"), t.Sub(now).Round(time.Minute))
 }
 
-// displayClaims returns c with control characters removed from what users
-// can set themselves (name, email, groups), so a crafted name cannot drive
-// the terminal.
+// displayClaims returns c with what users can set themselves (name,
+// email, groups) through the one sanitiser. Claims are sanitised when a
+// token is read; this also covers sign-ins saved by older versions.
 func displayClaims(c auth.Claims) auth.Claims {
-	c.Name, c.Username, c.Email, c.Subject = printable(c.Name), printable(c.Username), printable(c.Email), printable(c.Subject)
+	c.Name, c.Username, c.Email, c.Subject = sanitize.Text(c.Name), sanitize.Text(c.Username), sanitize.Text(c.Email), sanitize.Text(c.Subject)
 	groups := make([]string, len(c.Groups))
 	for i, g := range c.Groups {
-		groups[i] = printable(g)
+		groups[i] = sanitize.Text(g)
 	}
 	c.Groups = groups
 	return c
-}
-
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == utf8.RuneError {
-			return -1
-		}
-		return r
-	}, s)
 }

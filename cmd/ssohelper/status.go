@@ -12,6 +12,7 @@ import (
 
 	"github.com/ssohelper/ssohelper/auth"
 	"github.com/ssohelper/ssohelper/auth/config"
+	"github.com/ssohelper/ssohelper/auth/sanitize"
 )
 
 // statusView is what `status --format json` prints. It holds no token.
@@ -111,7 +112,7 @@ func fillStatus(v *statusView, s *auth.Session) {
 	c := displayClaims(s.Claims)
 	v.User = &userView{Name: c.DisplayName(), Username: c.Username, Email: c.Email, Subject: c.Subject, Groups: c.Groups}
 	if s.Platform != nil {
-		v.Platform = &platformView{Scope: s.Platform.Scope, ExpiresAt: s.Platform.Expiry}
+		v.Platform = &platformView{Scope: sanitize.Text(s.Platform.Scope), ExpiresAt: s.Platform.Expiry}
 	}
 	v.IDTokenExpiry = timePtr(s.Claims.Expiry) // the id_token's own exp
 	v.AccessExpiry = timePtr(s.Expiry)         // expires_in of the token answer
