@@ -44,7 +44,7 @@ type Flow struct {
 
 // Login runs the whole flow and returns the new session. It gives up when
 // ctx ends or the profile's login timeout passes.
-func (f *Flow) Login(ctx context.Context) (*Session, error) {
+func (f *Flow) Login(ctx context.Context) (*SignIn, error) {
 	log := logger(f.Logger)
 	ctx, cancel := context.WithTimeout(ctx, f.Profile.LoginTimeout.Duration)
 	defer cancel()
@@ -84,7 +84,7 @@ func (f *Flow) Login(ctx context.Context) (*Session, error) {
 
 // complete redeems the code, verifies the id_token and runs the platform
 // exchange.
-func (f *Flow) complete(ctx context.Context, prov *Provider, meta *Metadata, oc *oauth2.Config, code string, req authRequest) (*Session, error) {
+func (f *Flow) complete(ctx context.Context, prov *Provider, meta *Metadata, oc *oauth2.Config, code string, req authRequest) (*SignIn, error) {
 	log := logger(f.Logger)
 	toks, err := redeem(ctx, f.HTTP, oc, code, req.verifier)
 	if err != nil {
@@ -98,7 +98,7 @@ func (f *Flow) complete(ctx context.Context, prov *Provider, meta *Metadata, oc 
 	log.Debug("id_token verified", "sub", claims.Subject)
 	f.addUserInfo(ctx, meta, toks.AccessToken, claims)
 
-	s := &Session{
+	s := &SignIn{
 		Profile: f.Profile.Name, Issuer: meta.Issuer, ClientID: f.Profile.ClientID,
 		PlatformTarget: f.Profile.Platform.Target(),
 		IDToken:        toks.IDToken, AccessToken: toks.AccessToken, RefreshToken: toks.RefreshToken,

@@ -40,7 +40,7 @@ type authCode struct {
 }
 
 // handleAuthorize validates the request and sends the browser either to the
-// login page or, when it has a live session, straight back with a code.
+// login page or, when the browser is still signed in there, straight back with a code.
 func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet {
 		writeErrorPage(w, http.StatusMethodNotAllowed)
@@ -51,8 +51,8 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.prompt != "login" {
-		if sess := s.sessionFor(r); sess != nil {
-			s.log.Debug("authtest: authorize: reusing session")
+		if sess := s.browserLoginOf(r); sess != nil {
+			s.log.Debug("authtest: authorize: browser still signed in")
 			s.redirectWithCode(w, req, sess.username, sess.authTime)
 			return
 		}

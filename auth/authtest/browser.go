@@ -36,7 +36,7 @@ func (e *StatusError) Error() string {
 // Browser plays the user's browser against the hosted UI: it follows
 // redirects, fills in the login form (or presses Cancel) and follows the
 // final redirect into the loopback callback. Cookies persist across Open
-// calls, so a second Open signs in through the session without the form.
+// calls, so a second Open signs in through the login cookie without the form.
 type Browser struct {
 	Username, Password string
 	// Cancel presses the Cancel button instead of signing in.

@@ -9,7 +9,7 @@
 // matching with plain http only for host localhost, mandatory PKCE S256,
 // single-use authorization codes, RS256 tokens with Cognito's claim shapes,
 // opaque refresh tokens with optional rotation and grace, revocation, the
-// session cookie that /logout clears, and signing key rotation.
+// login cookie that /logout clears, and signing key rotation.
 //
 // The platform half lives under URL()+"/platform": a client-credentials token
 // endpoint for a "Client App" and provisionByOpenIdToken, which verifies a

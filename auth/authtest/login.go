@@ -106,7 +106,7 @@ func (s *Server) submitLogin(w http.ResponseWriter, r *http.Request, req *authRe
 		s.renderLogin(w, r, msgIncorrect, username, http.StatusOK)
 		return
 	}
-	sess := s.startSession(w, user.Username)
+	sess := s.rememberBrowser(w, user.Username)
 	s.log.Debug("authtest: login: signed in", "username", user.Username)
 	s.redirectWithCode(w, req, user.Username, sess.authTime)
 }

@@ -27,7 +27,7 @@ type Options struct {
 	// Default: IDTokenTTL.
 	AccessTokenTTL time.Duration
 	// RefreshTokenTTL is the lifetime of a refresh token. Default 30 days. A rotated
-	// refresh token keeps the original's end, so every session has a hard end.
+	// refresh token keeps the original's end, so every sign-in has a hard end.
 	RefreshTokenTTL time.Duration
 	// RotateRefreshTokens makes the refresh_token grant return a new refresh token.
 	RotateRefreshTokens bool
@@ -38,7 +38,7 @@ type Options struct {
 	// Platform configures the platform emulator. The zero value means DemoPlatformOptions();
 	// otherwise each zero field takes the default written next to it.
 	Platform PlatformOptions
-	// Now is the clock for every token, code and session. Default time.Now.
+	// Now is the clock for every token, code and browser sign-in. Default time.Now.
 	Now func() time.Time
 	// Logger receives debug logs per request. Default: discard.
 	Logger *slog.Logger

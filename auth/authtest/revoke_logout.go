@@ -39,7 +39,7 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 }
 
-// handleLogout ends the hosted UI session and redirects to a registered
+// handleLogout forgets the browser's hosted UI sign-in and redirects to a registered
 // sign-out URL; anything else gets the error page.
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -50,7 +50,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 		writeErrorPage(w, http.StatusBadRequest)
 		return
 	}
-	s.endSession(w, r)
+	s.forgetBrowser(w, r)
 	w.Header().Set("Location", logoutURI)
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusFound)

@@ -23,17 +23,17 @@ type Server struct {
 	users    map[string]User // lower-case username -> user
 	mapping  platformMapping
 
-	mu       sync.Mutex
-	keys     []*signingKey // keys[0] signs; the rest are still published
-	counts   Counts
-	faults   map[string]*Fault
-	idHook   func(map[string]any)
-	tamperID bool
-	codes    map[string]*authCode
-	sessions map[string]*session
-	refresh  map[string]*refreshState
-	revoked  map[string]bool // revoked origin_jti (token families)
-	platform platformState
+	mu            sync.Mutex
+	keys          []*signingKey // keys[0] signs; the rest are still published
+	counts        Counts
+	faults        map[string]*Fault
+	idHook        func(map[string]any)
+	tamperID      bool
+	codes         map[string]*authCode
+	browserLogins map[string]*browserLogin
+	refresh       map[string]*refreshState
+	revoked       map[string]bool // revoked origin_jti (token families)
+	platform      platformState
 }
 
 // NewServer starts a server on opts.Addr and returns once it is listening.
@@ -52,18 +52,18 @@ func NewServer(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		opts:     o,
-		log:      o.Logger,
-		clients:  map[string]Client{},
-		users:    map[string]User{},
-		mapping:  mapping,
-		keys:     []*signingKey{key},
-		faults:   map[string]*Fault{},
-		codes:    map[string]*authCode{},
-		sessions: map[string]*session{},
-		refresh:  map[string]*refreshState{},
-		revoked:  map[string]bool{},
-		platform: newPlatformState(),
+		opts:          o,
+		log:           o.Logger,
+		clients:       map[string]Client{},
+		users:         map[string]User{},
+		mapping:       mapping,
+		keys:          []*signingKey{key},
+		faults:        map[string]*Fault{},
+		codes:         map[string]*authCode{},
+		browserLogins: map[string]*browserLogin{},
+		refresh:       map[string]*refreshState{},
+		revoked:       map[string]bool{},
+		platform:      newPlatformState(),
 	}
 	for _, c := range o.Clients {
 		if len(c.Scopes) == 0 {

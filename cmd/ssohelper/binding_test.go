@@ -48,7 +48,7 @@ func TestSessionBinding(t *testing.T) {
 			h := newHarness(t, authtest.Options{})
 			h.mustRun(goBrowser("designer", "Design-2026!"), "login")
 			// Due for renewal: a refresh would send the refresh tokens.
-			h.editSession(func(s *auth.Session) {
+			h.editSession(func(s *auth.SignIn) {
 				s.Expiry = time.Now().Add(-time.Minute)
 				s.Platform.Expiry = time.Now().Add(-time.Minute)
 			})

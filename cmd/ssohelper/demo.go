@@ -88,7 +88,7 @@ func (a *app) demo(ctx context.Context, username string, auto, noBrowser bool) e
 	if err != nil {
 		return err
 	}
-	printSession(a.env.Stderr, s, a.env.Now())
+	printSignIn(a.env.Stderr, s, a.env.Now())
 	for _, u := range srv.ProvisionedUsers() {
 		fmt.Fprintf(a.env.Stderr, "  the platform provisioned %s: access right %q, groups %s\n",
 			u.ExternalID, u.AccessRight, strings.Join(u.Groups, ", "))

@@ -14,9 +14,9 @@ import (
 	keyring "github.com/zalando/go-keyring"
 
 	"github.com/ssohelper/ssohelper/auth"
+	"github.com/ssohelper/ssohelper/auth/account"
 	"github.com/ssohelper/ssohelper/auth/authtest"
 	"github.com/ssohelper/ssohelper/auth/config"
-	"github.com/ssohelper/ssohelper/auth/session"
 )
 
 var errNotFound = keyring.ErrNotFound
@@ -59,11 +59,11 @@ func TestLoginEndToEnd(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, h.stderr.String())
 		}
 	}
-	b, err := h.store().Get(context.Background(), session.Name("work"))
+	b, err := h.store().Get(context.Background(), account.Name("work"))
 	if err != nil {
 		t.Fatalf("saved session: %v", err)
 	}
-	var s auth.Session
+	var s auth.SignIn
 	if err := json.Unmarshal(b, &s); err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +183,7 @@ func TestLoginFailures(t *testing.T) {
 			if tt.wantPage != "" && (browserErr == nil || !strings.Contains(browserErr.Error(), tt.wantPage)) {
 				t.Errorf("browser error = %v; want it to show %q", browserErr, tt.wantPage)
 			}
-			if _, err := h.store().Get(context.Background(), session.Name("work")); err == nil {
+			if _, err := h.store().Get(context.Background(), account.Name("work")); err == nil {
 				t.Errorf("a session was saved after a failed sign-in")
 			}
 		})

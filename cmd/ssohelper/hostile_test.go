@@ -69,7 +69,7 @@ func TestHostileTextIsInert(t *testing.T) {
 			name: "token endpoint error on refresh, echoing the refresh token",
 			setup: func(h *harness) auth.Opener {
 				s := h.loadSession()
-				h.editSession(func(s *auth.Session) { s.Platform = nil; s.Expiry = time.Now().Add(-time.Minute) })
+				h.editSession(func(s *auth.SignIn) { s.Platform = nil; s.Expiry = time.Now().Add(-time.Minute) })
 				h.writeProfile(nil)
 				h.srv.SetFault("/oauth2/token", authtest.Fault{Status: 400,
 					Body: hostileJSON(map[string]any{"error": "invalid_request", "error_description": hostile + " bad " + s.RefreshToken})})

@@ -9,19 +9,19 @@ import (
 	"time"
 
 	"github.com/ssohelper/ssohelper/auth"
+	"github.com/ssohelper/ssohelper/auth/account"
 	"github.com/ssohelper/ssohelper/auth/authtest"
 	"github.com/ssohelper/ssohelper/auth/config"
-	"github.com/ssohelper/ssohelper/auth/session"
 )
 
 // loadSession reads the saved session of profile "work".
-func (h *harness) loadSession() *auth.Session {
+func (h *harness) loadSession() *auth.SignIn {
 	h.t.Helper()
-	b, err := h.store().Get(context.Background(), session.Name("work"))
+	b, err := h.store().Get(context.Background(), account.Name("work"))
 	if err != nil {
 		h.t.Fatalf("saved session: %v", err)
 	}
-	var s auth.Session
+	var s auth.SignIn
 	if err := json.Unmarshal(b, &s); err != nil {
 		h.t.Fatal(err)
 	}
@@ -29,7 +29,7 @@ func (h *harness) loadSession() *auth.Session {
 }
 
 // editSession changes the saved session, e.g. to make it expire.
-func (h *harness) editSession(mod func(*auth.Session)) {
+func (h *harness) editSession(mod func(*auth.SignIn)) {
 	h.t.Helper()
 	s := h.loadSession()
 	mod(s)
@@ -37,7 +37,7 @@ func (h *harness) editSession(mod func(*auth.Session)) {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	if err := h.store().Put(context.Background(), session.Name("work"), b); err != nil {
+	if err := h.store().Put(context.Background(), account.Name("work"), b); err != nil {
 		h.t.Fatal(err)
 	}
 }
@@ -83,14 +83,14 @@ func TestTokenStatusLogout(t *testing.T) {
 	}
 
 	// Platform token near expiry: the platform refresh token renews it.
-	h.editSession(func(s *auth.Session) { s.Platform.Expiry = time.Now().Add(time.Minute) })
+	h.editSession(func(s *auth.SignIn) { s.Platform.Expiry = time.Now().Add(time.Minute) })
 	h.mustRun(nil, "token")
 	if got := h.srv.Counts(); got.PlatformRefresh != 1 || got.CognitoRefresh != 0 {
 		t.Errorf("after platform expiry: platform refreshes %d, cognito refreshes %d; want 1, 0", got.PlatformRefresh, got.CognitoRefresh)
 	}
 
 	// Platform refresh token dead: Cognito refresh token, then a new provision.
-	h.editSession(func(s *auth.Session) {
+	h.editSession(func(s *auth.SignIn) {
 		s.Platform.Expiry = time.Now().Add(-time.Minute)
 		s.Platform.RefreshToken = "no-longer-valid"
 	})

@@ -28,29 +28,27 @@ platform token and keeps the tokens in the system keyring.`,
 				return err
 			}
 			a.warn(p)
-			if !noStore {
-				// Fail before the browser, not after the user signed in.
-				st, err := a.store()
+			login := &loginStep{a: a, p: p, noBrowser: o.NoBrowser}
+			if noStore {
+				s, err := login.Login(cmd.Context())
 				if err != nil {
 					return err
 				}
-				if err := st.Ready(cmd.Context()); err != nil {
-					return fmt.Errorf("the sign-in could not be saved, so it was not started: %w", err)
-				}
+				printSignIn(a.env.Stderr, s, a.env.Now())
+				fmt.Fprintln(a.env.Stderr, "Tokens were kept in memory only (--no-store) and are gone now.")
+				return nil
 			}
-			s, err := a.login(cmd.Context(), p, o.NoBrowser)
+			m, st, err := a.manager(p)
 			if err != nil {
 				return err
 			}
-			if !noStore {
-				if err := a.save(cmd.Context(), p, s); err != nil {
-					return err
-				}
+			// SignIn fails before the browser opens when it could not save.
+			s, err := m.SignIn(cmd.Context(), login)
+			if err != nil {
+				return err
 			}
-			printSession(a.env.Stderr, s, a.env.Now())
-			if noStore {
-				fmt.Fprintln(a.env.Stderr, "Tokens were kept in memory only (--no-store) and are gone now.")
-			}
+			fmt.Fprintf(a.env.Stderr, "Saved in %s.\n", st.Describe())
+			printSignIn(a.env.Stderr, s, a.env.Now())
 			return nil
 		},
 	}
@@ -63,8 +61,26 @@ platform token and keeps the tokens in the system keyring.`,
 	return cmd
 }
 
-// login runs the interactive flow for p.
-func (a *app) login(ctx context.Context, p config.Profile, noBrowser bool) (*auth.Session, error) {
+// loginStep is the interactive sign-in of p for account.Manager.SignIn: it
+// reads the secrets the flow needs (after SignIn checked the store can
+// save, before any browser opens), then runs the flow.
+type loginStep struct {
+	a         *app
+	p         config.Profile
+	noBrowser bool
+}
+
+func (l *loginStep) Login(ctx context.Context) (*auth.SignIn, error) {
+	flow, err := l.a.loginFlow(ctx, l.p, l.noBrowser)
+	if err != nil {
+		return nil, err
+	}
+	return flow.Login(ctx)
+}
+
+// loginFlow builds the interactive sign-in of p, with the client and
+// platform secrets it needs.
+func (a *app) loginFlow(ctx context.Context, p config.Profile, noBrowser bool) (*auth.Flow, error) {
 	flow := &auth.Flow{Profile: p, HTTP: a.env.HTTP, Out: a.env.Stderr, Logger: a.logger(), Now: a.env.Now}
 	if !noBrowser {
 		flow.Opener = a.env.Opener
@@ -83,18 +99,5 @@ func (a *app) login(ctx context.Context, p config.Profile, noBrowser bool) (*aut
 	if ex != nil {
 		flow.Exchanger = ex
 	}
-	return flow.Login(ctx)
-}
-
-// save keeps the session in the secret store.
-func (a *app) save(ctx context.Context, p config.Profile, s *auth.Session) error {
-	m, st, err := a.manager(p)
-	if err != nil {
-		return err
-	}
-	if err := m.Save(ctx, s); err != nil {
-		return err
-	}
-	fmt.Fprintf(a.env.Stderr, "Saved in %s.\n", st.Describe())
-	return nil
+	return flow, nil
 }

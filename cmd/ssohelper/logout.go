@@ -5,18 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ssohelper/ssohelper/auth"
+	"github.com/ssohelper/ssohelper/auth/account"
 	"github.com/ssohelper/ssohelper/auth/config"
-	"github.com/ssohelper/ssohelper/auth/session"
 	"github.com/ssohelper/ssohelper/keystore"
 )
-
-// revokeTimeout bounds the revocation call of one profile.
-const revokeTimeout = 15 * time.Second
 
 func (a *app) logoutCmd() *cobra.Command {
 	var all, browserSession, purge, force bool
@@ -66,48 +62,22 @@ revoked; --force deletes it anyway. A damaged one is always deleted.`,
 	return cmd
 }
 
-// logout revokes and wipes one profile. A failed revocation is reported,
-// but the local sign-in is deleted anyway: the user asked to be signed out.
-// A sign-in that cannot be read (the keyring is unreachable, locked, or
-// lost its key) is never deleted unrevoked unless force is set: its refresh
-// token would stay valid at the provider with nobody able to revoke it.
+// logout signs one profile out through the account layer (revoke, then
+// delete) and tells the user what happened.
 func (a *app) logout(ctx context.Context, p config.Profile, purge, force bool) error {
 	m, st, err := a.manager(p)
 	if err != nil {
 		return err
 	}
-	s, err := m.Load(ctx)
-	switch {
-	case errors.Is(err, session.ErrDamaged), errors.Is(err, keystore.ErrCorrupt):
-		// Read, and found damaged: nobody can ever revoke what is in it.
-		fmt.Fprintf(a.env.Stderr, "The saved sign-in of profile %s is damaged (%v), so its refresh token cannot be revoked; deleting it.\n", p.Name, err)
-		fmt.Fprintln(a.env.Stderr, "  If that token was copied elsewhere, it stays valid at the identity provider until it expires.")
-	case errors.Is(err, auth.ErrLoginRequired):
-		fmt.Fprintf(a.env.Stderr, "Profile %s was not signed in.\n", p.Name)
-	case err != nil && force:
-		fmt.Fprintf(a.env.Stderr, "The saved sign-in of profile %s cannot be opened (%v); deleting it without revoking (--force).\n", p.Name, err)
-		fmt.Fprintln(a.env.Stderr, "  Its refresh token stays valid at the identity provider until it expires.")
-	case err != nil:
-		return &hintError{
-			fmt.Errorf("nothing was deleted: the saved sign-in of profile %s cannot be opened, so its refresh token cannot be revoked: %w", p.Name, err),
-			"run `ssohelper logout --force` to delete it without revoking", false,
-		}
-	case s.RefreshToken != "":
-		lp := m.Provider.(*lazyProvider)
-		if m.Check(s) != nil {
-			// Revoke where the token came from, never at the provider the
-			// profile names now.
-			fmt.Fprintf(a.env.Stderr, "The saved sign-in of profile %s was made with issuer %s and client %s; revoking it there.\n", p.Name, s.Issuer, s.ClientID)
-			lp = &lazyProvider{a: a, p: config.Profile{Name: p.Name, Issuer: s.Issuer, ClientID: s.ClientID}.WithDefaults()}
-		}
-		a.revoke(ctx, lp, p, s)
+	res, err := m.SignOut(ctx, force)
+	if errors.Is(err, account.ErrUnreadable) {
+		return &hintError{fmt.Errorf("nothing was deleted: profile %s: %w", p.Name, err),
+			"run `ssohelper logout --force` to delete it without revoking", false}
 	}
-	if s != nil && s.Platform != nil && s.Platform.Expiry.After(a.env.Now()) {
-		fmt.Fprintf(a.env.Stderr, "The platform cannot revoke its token: a copy taken before now stays valid until %s.\n", when(s.Platform.Expiry, a.env.Now()))
+	if err != nil {
+		return err
 	}
-	if err := m.Delete(ctx); err != nil {
-		return fmt.Errorf("deleting the saved sign-in: %w", err)
-	}
+	a.reportSignOut(p, res)
 	if purge {
 		for _, which := range []string{"client", "platform"} {
 			if err := st.Delete(ctx, secretName(p.Name, which)); err != nil && !errors.Is(err, keystore.ErrNotFound) {
@@ -115,35 +85,46 @@ func (a *app) logout(ctx context.Context, p config.Profile, purge, force bool) e
 			}
 		}
 	}
-	if s != nil {
-		c := displayClaims(s.Claims)
-		fmt.Fprintf(a.env.Stderr, "Signed out of profile %s (%s).\n", p.Name, c.DisplayName())
-	}
 	return nil
 }
 
-// revoke revokes s's refresh token at the provider and says how it went;
-// when it fails, it says how long the token stays valid.
-func (a *app) revoke(ctx context.Context, lp *lazyProvider, p config.Profile, s *auth.Session) {
-	ctx, cancel := context.WithTimeout(ctx, revokeTimeout)
-	defer cancel()
-	prov, err := lp.get(ctx)
-	if err == nil {
-		err = prov.Revoke(ctx, s.RefreshToken)
+// reportSignOut tells the user what SignOut did, and what stays valid.
+func (a *app) reportSignOut(p config.Profile, res *account.SignOutResult) {
+	w, now, s := a.env.Stderr, a.env.Now(), res.Gone
+	switch {
+	case res.NotSignedIn:
+		fmt.Fprintf(w, "Profile %s was not signed in.\n", p.Name)
+		return
+	case res.Unrevoked != nil && errors.Is(res.Unrevoked, account.ErrDamaged):
+		fmt.Fprintf(w, "The saved sign-in of profile %s is damaged, so its refresh token cannot be revoked; deleted it.\n", p.Name)
+		fmt.Fprintln(w, "  If that token was copied elsewhere, it stays valid at the identity provider until it expires.")
+		return
+	case res.Unrevoked != nil:
+		fmt.Fprintf(w, "The saved sign-in of profile %s cannot be opened (%v); deleted it without revoking (--force).\n", p.Name, res.Unrevoked)
+		fmt.Fprintln(w, "  Its refresh token stays valid at the identity provider until it expires.")
+		return
+	}
+	if res.OtherBinding {
+		fmt.Fprintf(w, "The saved sign-in of profile %s was made with issuer %s and client %s; revoked it there.\n", p.Name, s.Issuer, s.ClientID)
 	}
 	until := "until it expires (the app client's refresh token expiration)"
 	if !s.SessionEnd.IsZero() {
-		until = "until " + when(s.SessionEnd, a.env.Now())
+		until = "until " + when(s.SessionEnd, now)
 	}
 	switch {
-	case errors.Is(err, auth.ErrNoRevocation):
-		fmt.Fprintf(a.env.Stderr, "The identity provider of profile %s cannot revoke tokens: the refresh token stays valid there %s.\n", p.Name, until)
-	case err != nil:
-		fmt.Fprintf(a.env.Stderr, "Could not revoke the refresh token of profile %s: %v\n", p.Name, err)
-		fmt.Fprintf(a.env.Stderr, "  It stays valid at the identity provider %s; the local copy is deleted anyway.\n", until)
-	default:
-		fmt.Fprintf(a.env.Stderr, "Revoked the refresh token of profile %s at the identity provider.\n", p.Name)
+	case res.Revoked:
+		fmt.Fprintf(w, "Revoked the refresh token of profile %s at the identity provider.\n", p.Name)
+	case errors.Is(res.RevokeErr, auth.ErrNoRevocation):
+		fmt.Fprintf(w, "The identity provider of profile %s cannot revoke tokens: the refresh token stays valid there %s.\n", p.Name, until)
+	case res.RevokeErr != nil:
+		fmt.Fprintf(w, "Could not revoke the refresh token of profile %s: %v\n", p.Name, res.RevokeErr)
+		fmt.Fprintf(w, "  It stays valid at the identity provider %s; the local copy is deleted anyway.\n", until)
 	}
+	if s.Platform != nil && s.Platform.Expiry.After(now) {
+		fmt.Fprintf(w, "The platform cannot revoke its token: a copy taken before now stays valid until %s.\n", when(s.Platform.Expiry, now))
+	}
+	c := displayClaims(s.Claims)
+	fmt.Fprintf(w, "Signed out of profile %s (%s).\n", p.Name, c.DisplayName())
 }
 
 // logoutAll signs out of every profile that has a saved sign-in.
@@ -166,7 +147,7 @@ func (a *app) logoutAll(ctx context.Context, purge, force bool) error {
 	}
 	n := 0
 	for _, name := range names {
-		prof, ok := strings.CutPrefix(name, session.Name(""))
+		prof, ok := strings.CutPrefix(name, account.Name(""))
 		if !ok {
 			continue
 		}

@@ -51,7 +51,7 @@ func TestLogoutUnreadable(t *testing.T) {
 			break_:   func(h *harness) { h.keyring = brokenKeyring{noBus} },
 			args:     []string{"--force"},
 			wantCode: exitOK,
-			wantText: []string{"deleting it without revoking (--force)", "stays valid at the identity provider"},
+			wantText: []string{"deleted it without revoking (--force)", "stays valid at the identity provider"},
 		},
 		{
 			name: "damaged file",
@@ -62,7 +62,7 @@ func TestLogoutUnreadable(t *testing.T) {
 				}
 			},
 			wantCode: exitOK,
-			wantText: []string{"is damaged", "cannot be revoked; deleting it"},
+			wantText: []string{"is damaged", "cannot be revoked; deleted it"},
 		},
 	}
 	for _, tt := range tests {

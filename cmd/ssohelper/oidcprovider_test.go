@@ -20,8 +20,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/ssohelper/ssohelper/auth"
+	"github.com/ssohelper/ssohelper/auth/account"
 	"github.com/ssohelper/ssohelper/auth/config"
-	"github.com/ssohelper/ssohelper/auth/session"
 )
 
 // oidcProviderDir holds the npm project of the standard provider
@@ -105,7 +105,7 @@ const (
 type oidcLoginResult struct {
 	profile config.Profile
 	authURL string // as ssohelper built it
-	session auth.Session
+	session auth.SignIn
 }
 
 // loginOIDCProvider starts the provider, runs `ssohelper login` with
@@ -150,7 +150,7 @@ func loginOIDCProvider(t *testing.T, mod func(string) string) oidcLoginResult {
 		}
 	}
 
-	b, err := h.store().Get(context.Background(), session.Name("work"))
+	b, err := h.store().Get(context.Background(), account.Name("work"))
 	if err != nil {
 		t.Fatalf("saved session: %v", err)
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 // printSession tells a person who is signed in. It prints no token.
-func printSession(w io.Writer, s *auth.Session, now time.Time) {
+func printSignIn(w io.Writer, s *auth.SignIn, now time.Time) {
 	c := displayClaims(s.Claims)
 	fmt.Fprintf(w, "Signed in as %s", c.DisplayName())
 	if c.Email != "" && c.Email != c.DisplayName() {

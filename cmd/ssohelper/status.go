@@ -107,7 +107,7 @@ profile is not signed in. --format json prints the same on stdout.`,
 	return cmd
 }
 
-func fillStatus(v *statusView, s *auth.Session) {
+func fillStatus(v *statusView, s *auth.SignIn) {
 	v.SignedIn = true
 	c := displayClaims(s.Claims)
 	v.User = &userView{Name: c.DisplayName(), Username: c.Username, Email: c.Email, Subject: c.Subject, Groups: c.Groups}

@@ -111,7 +111,7 @@ func TestRefreshStorm(t *testing.T) {
 	base := h.srv.Counts()
 
 	// Round 1: the platform token expired; its refresh token works.
-	h.editSession(func(s *auth.Session) { s.Platform.Expiry = time.Now().Add(-time.Second) })
+	h.editSession(func(s *auth.SignIn) { s.Platform.Expiry = time.Now().Add(-time.Second) })
 	tok := expectSameToken(t, h.runProcs(t, 32, "token"))
 	got := h.srv.Counts()
 	t.Logf("round 1 (platform refresh): %d platform refreshes, %d Cognito refreshes", got.PlatformRefresh-base.PlatformRefresh, got.CognitoRefresh-base.CognitoRefresh)
@@ -125,7 +125,7 @@ func TestRefreshStorm(t *testing.T) {
 	// Round 2: the platform refresh token is dead too, so the chain goes to
 	// Cognito's refresh token and a new provision, once.
 	base = got
-	h.editSession(func(s *auth.Session) {
+	h.editSession(func(s *auth.SignIn) {
 		s.Platform.Expiry = time.Now().Add(-time.Second)
 		s.Platform.RefreshToken = "revoked-by-the-platform"
 	})
@@ -149,7 +149,7 @@ func TestRotationGraceZero(t *testing.T) {
 	const rounds = 5
 	for round := range rounds {
 		first := h.loadSession().RefreshToken
-		h.editSession(func(s *auth.Session) { s.Expiry = time.Now().Add(-time.Second) })
+		h.editSession(func(s *auth.SignIn) { s.Expiry = time.Now().Add(-time.Second) })
 		expectSameToken(t, h.runProcs(t, 16, "token"))
 		if got := h.srv.Counts().CognitoRefresh; got != round+1 {
 			t.Fatalf("round %d: Cognito refreshes = %d; want %d", round, got, round+1)

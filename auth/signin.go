@@ -7,16 +7,17 @@ import (
 	"github.com/ssohelper/ssohelper/auth/platform"
 )
 
-// Session is everything one sign-in produced. It is what the keystore saves
-// per profile; it holds secrets and must never be logged or printed whole.
-type Session struct {
+// SignIn is everything one sign-in produced: tokens, who, and what issued
+// them. It is what the keystore saves per profile (the "saved sign-in");
+// it holds secrets and must never be logged or printed whole.
+type SignIn struct {
 	Profile  string `json:"profile"`
 	Issuer   string `json:"issuer"`
 	ClientID string `json:"client_id"`
 	// PlatformTarget names the platform the session's platform tokens
 	// belong to (config.Platform.Target): "none", or the kind, base URL,
 	// site and IdP. With Issuer and ClientID it binds the session to what
-	// issued it; see [Session.Binding].
+	// issued it; see [SignIn.Binding].
 	PlatformTarget string          `json:"platform_target,omitempty"`
 	IDToken        string          `json:"id_token"`
 	AccessToken    string          `json:"access_token"`
@@ -32,15 +33,15 @@ type Session struct {
 
 // Token is the token a tool should send to the platform: the platform's
 // access token, or the provider's access token for platform kind "none".
-func (s *Session) Token() string {
+func (s *SignIn) Token() string {
 	if s.Platform != nil {
 		return s.Platform.AccessToken
 	}
 	return s.AccessToken
 }
 
-// TokenExpiry is when [Session.Token] stops being valid.
-func (s *Session) TokenExpiry() time.Time {
+// TokenExpiry is when [SignIn.Token] stops being valid.
+func (s *SignIn) TokenExpiry() time.Time {
 	if s.Platform != nil {
 		return s.Platform.Expiry
 	}
@@ -55,7 +56,7 @@ type Binding struct {
 }
 
 // Binding returns the binding the session was made with.
-func (s *Session) Binding() Binding {
+func (s *SignIn) Binding() Binding {
 	return Binding{Issuer: s.Issuer, ClientID: s.ClientID, PlatformTarget: s.PlatformTarget}
 }
 

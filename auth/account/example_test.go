@@ -1,4 +1,4 @@
-package session_test
+package account_test
 
 import (
 	"context"
@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/ssohelper/ssohelper/auth"
+	"github.com/ssohelper/ssohelper/auth/account"
 	"github.com/ssohelper/ssohelper/auth/platform"
-	"github.com/ssohelper/ssohelper/auth/session"
 )
 
 // mapStore is a minimal in-memory session.Store.
@@ -23,7 +23,7 @@ func (s *mapStore) Get(_ context.Context, name string) ([]byte, error) {
 	defer s.mu.Unlock()
 	b, ok := s.m[name]
 	if !ok {
-		return nil, session.ErrNotFound
+		return nil, account.ErrNotFound
 	}
 	return b, nil
 }
@@ -62,7 +62,7 @@ func ExampleManager_Token() {
 	}
 	defer os.RemoveAll(dir)
 
-	m := &session.Manager{
+	m := &account.Manager{
 		Profile:  "dev",
 		Store:    &mapStore{m: map[string][]byte{}},
 		LockDir:  dir,
@@ -72,7 +72,7 @@ func ExampleManager_Token() {
 	ctx := context.Background()
 	// A session whose platform token expires in two minutes: inside the
 	// default five-minute margin.
-	_ = m.Save(ctx, &auth.Session{Profile: "dev", Platform: &platform.Token{
+	_ = m.Save(ctx, &auth.SignIn{Profile: "dev", Platform: &platform.Token{
 		AccessToken: "platform-token-1", RefreshToken: "platform-refresh", Expiry: now.Add(2 * time.Minute),
 	}})
 

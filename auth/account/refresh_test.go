@@ -1,4 +1,4 @@
-package session
+package account
 
 import (
 	"context"
@@ -23,8 +23,8 @@ type calls struct {
 func TestTokenRefreshChain(t *testing.T) {
 	tests := []struct {
 		name      string
-		stored    *auth.Session // nil => nothing stored
-		kindNone  bool          // Manager.Platform nil
+		stored    *auth.SignIn // nil => nothing stored
+		kindNone  bool         // Manager.Platform nil
 		margin    time.Duration
 		retry     Backoff
 		prov      []provAnswer
@@ -37,7 +37,7 @@ func TestTokenRefreshChain(t *testing.T) {
 		wantNotErr  error    // the error must not match this
 		wantText    []string // in the error message
 		wantToken   string   // Session.Token() of the answer and of the store
-		wantStored  *auth.Session
+		wantStored  *auth.SignIn
 		wantCalls   calls
 		wantSleeps  []time.Duration
 		wantNoSaved bool // store must be unchanged
@@ -76,7 +76,7 @@ func TestTokenRefreshChain(t *testing.T) {
 			platRef: []platAnswer{{err: platInvalidGrant()}}, prov: []provAnswer{provToks("2", "")},
 			platEx:    []platAnswer{platTok("3")},
 			wantToken: "plat-3",
-			wantStored: &auth.Session{IDToken: "id-2", AccessToken: "at-2", RefreshToken: "rt-1",
+			wantStored: &auth.SignIn{IDToken: "id-2", AccessToken: "at-2", RefreshToken: "rt-1",
 				Platform: &platform.Token{AccessToken: "plat-3", RefreshToken: "prt-3"}},
 			wantCalls: calls{gets: 2, puts: 1, platRefresh: 1, provRefresh: 1, verify: 1, platExchange: 1,
 				provRefreshArg: "rt-1", exchangeArg: "id-2"},
@@ -86,14 +86,14 @@ func TestTokenRefreshChain(t *testing.T) {
 			platRef: []platAnswer{{err: platInvalidGrant()}}, prov: []provAnswer{provToks("2", "rt-2")},
 			platEx:    []platAnswer{platTok("3")},
 			wantToken: "plat-3",
-			wantStored: &auth.Session{IDToken: "id-2", AccessToken: "at-2", RefreshToken: "rt-2",
+			wantStored: &auth.SignIn{IDToken: "id-2", AccessToken: "at-2", RefreshToken: "rt-2",
 				Platform: &platform.Token{AccessToken: "plat-3", RefreshToken: "prt-3"}},
 			wantCalls: calls{gets: 2, puts: 2, platRefresh: 1, provRefresh: 1, verify: 1, platExchange: 1,
 				provRefreshArg: "rt-1", exchangeArg: "id-2"},
 		},
 		{
 			name: "no platform refresh token goes straight to the provider",
-			stored: func() *auth.Session {
+			stored: func() *auth.SignIn {
 				s := storedSession(-time.Hour, dur(-time.Minute))
 				s.Platform.RefreshToken = ""
 				return s
@@ -119,7 +119,7 @@ func TestTokenRefreshChain(t *testing.T) {
 		},
 		{
 			name: "platform invalid_grant without a provider refresh token",
-			stored: func() *auth.Session {
+			stored: func() *auth.SignIn {
 				s := storedSession(-time.Hour, dur(-time.Minute))
 				s.RefreshToken = ""
 				return s
@@ -153,7 +153,7 @@ func TestTokenRefreshChain(t *testing.T) {
 			platEx:  []platAnswer{{err: &platform.Error{Op: "provision", Status: 403, Err: platform.ErrNotAllowed}}},
 			wantErr: platform.ErrNotAllowed, wantNotErr: auth.ErrLoginRequired, wantText: []string{"platform provision"},
 			wantToken: "plat-1", // the stored platform token is untouched
-			wantStored: &auth.Session{IDToken: "id-2", AccessToken: "at-2", RefreshToken: "rt-1",
+			wantStored: &auth.SignIn{IDToken: "id-2", AccessToken: "at-2", RefreshToken: "rt-1",
 				Platform: &platform.Token{AccessToken: "plat-1", RefreshToken: "prt-1"}},
 			wantCalls: calls{gets: 2, puts: 1, platRefresh: 1, provRefresh: 1, verify: 1, platExchange: 1,
 				provRefreshArg: "rt-1", exchangeArg: "id-2"},
@@ -166,12 +166,12 @@ func TestTokenRefreshChain(t *testing.T) {
 			name: "kind none: provider token within the margin", stored: storedSession(2*time.Minute, nil), kindNone: true,
 			prov:       []provAnswer{provToks("2", "")},
 			wantToken:  "at-2",
-			wantStored: &auth.Session{IDToken: "id-2", AccessToken: "at-2", RefreshToken: "rt-1"},
+			wantStored: &auth.SignIn{IDToken: "id-2", AccessToken: "at-2", RefreshToken: "rt-1"},
 			wantCalls:  calls{gets: 2, puts: 1, provRefresh: 1, verify: 1, provRefreshArg: "rt-1"},
 		},
 		{
 			name: "kind none: expired without refresh token",
-			stored: func() *auth.Session {
+			stored: func() *auth.SignIn {
 				s := storedSession(-time.Hour, nil)
 				s.RefreshToken = ""
 				return s
@@ -302,7 +302,7 @@ func TestTokenRefreshChain(t *testing.T) {
 }
 
 // checkStored compares the stored session with the expectations.
-func checkStored(t *testing.T, st *memStore, before, want *auth.Session, wantToken string, unchanged bool) {
+func checkStored(t *testing.T, st *memStore, before, want *auth.SignIn, wantToken string, unchanged bool) {
 	t.Helper()
 	cur := st.current("dev")
 	if unchanged {

@@ -7,25 +7,32 @@ import (
 	"sync"
 
 	"github.com/ssohelper/ssohelper/auth"
+	"github.com/ssohelper/ssohelper/auth/account"
 	"github.com/ssohelper/ssohelper/auth/config"
 	"github.com/ssohelper/ssohelper/auth/platform"
-	"github.com/ssohelper/ssohelper/auth/session"
 	"github.com/ssohelper/ssohelper/keystore"
 )
 
-// manager wires the session manager of p. Nothing here touches the
-// network or reads a secret: the provider and platform clients are built on
-// first use, so a valid cached token costs one store read.
-func (a *app) manager(p config.Profile) (*session.Manager, *keystore.Store, error) {
+// manager wires the account manager of p: the use-case layer for its
+// saved sign-in. Nothing here touches the network or reads a secret: the
+// provider and platform clients are built on first use, so a valid cached
+// token costs one store read.
+func (a *app) manager(p config.Profile) (*account.Manager, *keystore.Store, error) {
 	st, err := a.store()
 	if err != nil {
 		return nil, nil, err
 	}
-	m := &session.Manager{
-		Profile:  p.Name,
-		Binding:  auth.Binding{Issuer: p.IssuerURL(), ClientID: p.ClientID, PlatformTarget: p.Platform.Target()},
-		Store:    st,
-		IsAbsent: func(err error) bool { return errors.Is(err, keystore.ErrNotFound) },
+	m := &account.Manager{
+		Profile:   p.Name,
+		Binding:   auth.Binding{Issuer: p.IssuerURL(), ClientID: p.ClientID, PlatformTarget: p.Platform.Target()},
+		Store:     st,
+		IsAbsent:  func(err error) bool { return errors.Is(err, keystore.ErrNotFound) },
+		IsDamaged: func(err error) bool { return errors.Is(err, keystore.ErrCorrupt) },
+		// A sign-in made with another issuer or client is revoked there,
+		// as a public client (the profile's secret belongs to its own client).
+		RevokerAt: func(issuer, clientID string) account.Revoker {
+			return &lazyProvider{a: a, p: config.Profile{Name: p.Name, Issuer: issuer, ClientID: clientID}.WithDefaults()}
+		},
 		LockDir:  filepath.Join(a.env.DataDir, "locks"),
 		Provider: &lazyProvider{a: a, p: p},
 		Now:      a.env.Now,
@@ -72,6 +79,14 @@ func (l *lazyProvider) Verify(ctx context.Context, idToken, nonce string) (*auth
 		return nil, err
 	}
 	return p.Verify(ctx, idToken, nonce)
+}
+
+func (l *lazyProvider) Revoke(ctx context.Context, refreshToken string) error {
+	p, err := l.get(ctx)
+	if err != nil {
+		return err
+	}
+	return p.Revoke(ctx, refreshToken)
 }
 
 // lazyPlatform builds the platform client, reading its secret, on first use.

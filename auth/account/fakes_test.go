@@ -1,4 +1,4 @@
-package session
+package account
 
 import (
 	"context"
@@ -81,7 +81,7 @@ func (s *memStore) Delete(_ context.Context, name string) error {
 }
 
 // seed stores sess under the profile's name without counting a Put.
-func (s *memStore) seed(t *testing.T, profile string, sess *auth.Session) {
+func (s *memStore) seed(t *testing.T, profile string, sess *auth.SignIn) {
 	t.Helper()
 	b, err := json.Marshal(sess)
 	if err != nil {
@@ -93,14 +93,14 @@ func (s *memStore) seed(t *testing.T, profile string, sess *auth.Session) {
 }
 
 // current decodes the stored session of profile, or nil.
-func (s *memStore) current(profile string) *auth.Session {
+func (s *memStore) current(profile string) *auth.SignIn {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	b, ok := s.data[Name(profile)]
 	if !ok {
 		return nil
 	}
-	var sess auth.Session
+	var sess auth.SignIn
 	if json.Unmarshal(b, &sess) != nil {
 		return nil
 	}
@@ -108,11 +108,11 @@ func (s *memStore) current(profile string) *auth.Session {
 }
 
 // putSessions decodes every recorded Put, in order.
-func (s *memStore) putSessions(t *testing.T) []auth.Session {
+func (s *memStore) putSessions(t *testing.T) []auth.SignIn {
 	t.Helper()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]auth.Session, len(s.puts))
+	out := make([]auth.SignIn, len(s.puts))
 	for i, b := range s.puts {
 		if err := json.Unmarshal(b, &out[i]); err != nil {
 			t.Fatalf("put %d: %v", i, err)
@@ -144,6 +144,32 @@ type fakeProvider struct {
 	verifyNonces []string
 	onVerify     func() // runs at the start of Verify
 	subject      string // sub of verified tokens; default "user-1"
+	revokeArgs   []string
+	revokeErr    error
+	// noDisplayClaims: verified tokens carry no name or email, as a
+	// provider's refreshed id_token may not.
+	noDisplayClaims bool
+}
+
+// fakeRevoker records revocations; an issuer's own provider in SignOut tests.
+type fakeRevoker struct {
+	mu   sync.Mutex
+	args []string
+	err  error
+}
+
+func (r *fakeRevoker) Revoke(_ context.Context, refreshToken string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.args = append(r.args, refreshToken)
+	return r.err
+}
+
+func (p *fakeProvider) Revoke(_ context.Context, refreshToken string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.revokeArgs = append(p.revokeArgs, refreshToken)
+	return p.revokeErr
 }
 
 func (p *fakeProvider) Refresh(_ context.Context, refreshToken string) (*auth.Tokens, error) {
@@ -175,6 +201,9 @@ func (p *fakeProvider) Verify(_ context.Context, idToken, nonce string) (*auth.C
 	sub := p.subject
 	if sub == "" {
 		sub = "user-1"
+	}
+	if p.noDisplayClaims {
+		return &auth.Claims{Subject: sub, Expiry: t0.Add(time.Hour)}, nil
 	}
 	return &auth.Claims{Subject: sub, Email: "ana@example.com", Expiry: t0.Add(time.Hour)}, nil
 }
@@ -290,8 +319,8 @@ func platTok(n string) platAnswer {
 
 // storedSession is a signed-in session whose provider tokens expire at
 // provExp and whose platform token (when platExp is non-nil) at *platExp.
-func storedSession(provExp time.Duration, platExp *time.Duration) *auth.Session {
-	s := &auth.Session{
+func storedSession(provExp time.Duration, platExp *time.Duration) *auth.SignIn {
+	s := &auth.SignIn{
 		Profile: "dev", Issuer: devBinding.Issuer, ClientID: devBinding.ClientID, PlatformTarget: devBinding.PlatformTarget,
 		IDToken: "id-1", AccessToken: "at-1", RefreshToken: "rt-1",
 		Expiry: t0.Add(provExp), Claims: auth.Claims{Subject: "user-1"}, SignedInAt: t0.Add(-time.Hour),

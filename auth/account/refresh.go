@@ -1,4 +1,4 @@
-package session
+package account
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 // refresh runs the chain: platform refresh token, then the provider's
 // refresh token and a new platform exchange, else "sign-in required".
 // The caller holds the profile lock.
-func (m *Manager) refresh(ctx context.Context, s *auth.Session) (*auth.Session, error) {
+func (m *Manager) refresh(ctx context.Context, s *auth.SignIn) (*auth.SignIn, error) {
 	log := m.log()
 	if m.Platform != nil && s.Platform != nil && s.Platform.RefreshToken != "" {
 		pt, err := retry(ctx, m.Retry, func() (*platform.Token, error) {
@@ -35,7 +35,7 @@ func (m *Manager) refresh(ctx context.Context, s *auth.Session) (*auth.Session, 
 		return m.Provider.Refresh(ctx, s.RefreshToken)
 	})
 	if errors.Is(err, auth.ErrLoginRequired) {
-		return nil, fmt.Errorf("%w: the identity provider ended the session of profile %s; run `ssohelper login`", auth.ErrLoginRequired, m.Profile)
+		return nil, fmt.Errorf("%w: the identity provider ended the sign-in of profile %s; run `ssohelper login`", auth.ErrLoginRequired, m.Profile)
 	}
 	if err != nil {
 		return nil, err
@@ -56,7 +56,16 @@ func (m *Manager) refresh(ctx context.Context, s *auth.Session) (*auth.Session, 
 	if claims.Subject != s.Claims.Subject || claims.Issuer != s.Claims.Issuer {
 		return nil, fmt.Errorf("%w: the renewed sign-in of profile %s belongs to another user; run `ssohelper login`", auth.ErrLoginRequired, m.Profile)
 	}
-	s.IDToken, s.AccessToken, s.Expiry, s.Claims = toks.IDToken, toks.AccessToken, toks.Expiry, *claims
+	fresh := *claims
+	// A refreshed id_token may lack what sign-in took from userinfo (name,
+	// email, for display only): keep those rather than lose them.
+	if fresh.Email == "" {
+		fresh.Email = s.Claims.Email
+	}
+	if fresh.Name == "" {
+		fresh.Name = s.Claims.Name
+	}
+	s.IDToken, s.AccessToken, s.Expiry, s.Claims = toks.IDToken, toks.AccessToken, toks.Expiry, fresh
 	log.Debug("identity provider tokens refreshed")
 	if m.Platform != nil {
 		pt, err := retry(ctx, m.Retry, func() (*platform.Token, error) {

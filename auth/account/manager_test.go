@@ -1,4 +1,4 @@
-package session
+package account
 
 import (
 	"context"
@@ -166,21 +166,21 @@ func TestTokenHotPath(t *testing.T) {
 func TestFresh(t *testing.T) {
 	tests := []struct {
 		name     string
-		sess     *auth.Session
+		sess     *auth.SignIn
 		kindNone bool
 		want     bool
 	}{
 		{"platform beyond margin", storedSession(-time.Hour, dur(6*time.Minute)), false, true},
 		{"platform at the margin", storedSession(time.Hour, dur(5*time.Minute)), false, false},
 		{"platform missing", storedSession(time.Hour, nil), false, false},
-		{"platform access token empty", func() *auth.Session {
+		{"platform access token empty", func() *auth.SignIn {
 			s := storedSession(time.Hour, dur(time.Hour))
 			s.Platform.AccessToken = ""
 			return s
 		}(), false, false},
 		{"none beyond margin", storedSession(6*time.Minute, nil), true, true},
 		{"none at the margin", storedSession(5*time.Minute, nil), true, false},
-		{"none access token empty", func() *auth.Session {
+		{"none access token empty", func() *auth.SignIn {
 			s := storedSession(time.Hour, nil)
 			s.AccessToken = ""
 			return s
