@@ -38,11 +38,15 @@ type Flow struct {
 	Opener       Opener         // nil => only print the URL (--no-browser)
 	Exchanger    Exchanger      // nil => platform kind "none"
 	Out          io.Writer      // people read this (stderr); nil => discard
+	// Started, when set, learns the sign-in address and its deadline once
+	// the loopback server listens, before the browser opens: a window
+	// offers "Copy link" and a countdown with them.
+	Started func(authURL string, deadline time.Time)
 	Logger       *slog.Logger   // nil => discard
 	Now          func() time.Time
 }
 
-// Login runs the whole flow and returns the new session. It gives up when
+// Login runs the whole flow and returns the new sign-in. It gives up when
 // ctx ends or the profile's login timeout passes.
 func (f *Flow) Login(ctx context.Context) (*SignIn, error) {
 	log := logger(f.Logger)
@@ -68,7 +72,12 @@ func (f *Flow) Login(ctx context.Context) (*SignIn, error) {
 	oc := oauthConfig(meta, f.Profile.ClientID, f.ClientSecret, srv.RedirectURI(), f.Profile.Scopes)
 	out := &gatedWriter{w: f.Out}
 	defer out.close() // the opener goroutine may outlive Login; it must not write after
-	f.openBrowser(ctx, out, oc.AuthCodeURL(req.state, req.options(f.Profile.Scopes)...))
+	authURL := oc.AuthCodeURL(req.state, req.options(f.Profile.Scopes)...)
+	if f.Started != nil {
+		deadline, _ := ctx.Deadline()
+		f.Started(authURL, deadline)
+	}
+	f.openBrowser(ctx, out, authURL)
 
 	res, err := srv.Wait(ctx, loopback.Expect{State: req.state, Issuer: meta.Issuer})
 	if err != nil {
