@@ -261,7 +261,9 @@ func (c *Controller) CopyToken() {
 		c.mu.Unlock()
 		c.Clipboard.SetContent(tok)
 		c.log().Info("token copied to the clipboard", "profile", st.Profile)
-		c.update(func(s *State) { s.Copied, s.SignIn, s.Note = c.now(), si, "Token copied; it is cleared from the clipboard in 60 s." })
+		c.update(func(s *State) {
+			s.Copied, s.SignIn, s.Note = c.now(), si, "Token copied; it is cleared from the clipboard in 60 s."
+		})
 	})
 }
 

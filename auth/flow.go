@@ -42,8 +42,8 @@ type Flow struct {
 	// the loopback server listens, before the browser opens: a window
 	// offers "Copy link" and a countdown with them.
 	Started func(authURL string, deadline time.Time)
-	Logger       *slog.Logger   // nil => discard
-	Now          func() time.Time
+	Logger  *slog.Logger // nil => discard
+	Now     func() time.Time
 }
 
 // Login runs the whole flow and returns the new sign-in. It gives up when
