@@ -111,6 +111,9 @@ func (c *Controller) Load(ctx context.Context) {
 		if s.Profile != "" {
 			s.Issuer = c.Backend.Issuer(s.Profile)
 		}
+		if s.Phase == PhaseFirstRun && len(names) > 0 {
+			s.Phase = PhaseSignedOut // Reload below says whether signed in
+		}
 	})
 	if err != nil {
 		c.fail(err)

@@ -271,7 +271,7 @@ func TestControllerCopyToken(t *testing.T) {
 	}
 	clk.Add(30 * time.Second)
 	c.Tick()
-	if cb.Content() != "platform-token-1" || !strings.Contains(TrayMenu(c.State())[4].Label, "cleared in 30 s") {
+	if cb.Content() != "platform-token-1" || !strings.Contains(TrayMenu(c.State())[4].Label, "cleared from the clipboard after 60 s") {
 		t.Errorf("after 30 s: clipboard %q, menu %q", cb.Content(), TrayMenu(c.State())[4].Label)
 	}
 	clk.Add(30 * time.Second)

@@ -212,7 +212,8 @@ func TrayMenu(s State) []TrayItem {
 		items = append(items, TrayItem{Label: fmt.Sprintf("%s: %s", what, left(until, s.Now))})
 		copyLabel := "Copy token"
 		if !s.Copied.IsZero() && s.Now.Sub(s.Copied) < ClipboardTTL {
-			copyLabel = fmt.Sprintf("Copy token (copied; cleared in %d s)", int((ClipboardTTL - s.Now.Sub(s.Copied)).Seconds()))
+			// A fixed label: the menu is rebuilt only when a label changes.
+			copyLabel = "Copy token (copied; cleared from the clipboard after 60 s)"
 		}
 		items = append(items, TrayItem{Separator: true},
 			TrayItem{Label: "Refresh now", Action: ActionRefresh},

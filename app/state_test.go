@@ -124,7 +124,7 @@ func TestTrayMenu(t *testing.T) {
 		{"signed in", State{Phase: PhaseSignedIn, Profile: "work", Profiles: []string{"work"}, Now: t0, SignIn: signedIn(3*time.Hour + 12*time.Minute)},
 			[]string{"Signed in as Dana Designer (work)", "Platform token: 3 h 12 min left", "---", "Refresh now", "Copy token", "Open window", "Sign out"}},
 		{"token just copied", State{Phase: PhaseSignedIn, Profile: "work", Now: t0.Add(15 * time.Second), Copied: t0, SignIn: signedIn(time.Hour)},
-			[]string{"Signed in as Dana Designer (work)", "Platform token: 59 min left", "---", "Refresh now", "Copy token (copied; cleared in 45 s)", "Open window", "Sign out"}},
+			[]string{"Signed in as Dana Designer (work)", "Platform token: 59 min left", "---", "Refresh now", "Copy token (copied; cleared from the clipboard after 60 s)", "Open window", "Sign out"}},
 		{"signed out, profiles", State{Phase: PhaseSignedOut, Profile: "work", Profiles: []string{"test", "work"}},
 			[]string{"Not signed in (work)", "---", "Sign in…", "Open window", "Profiles ▸ test,*work"}},
 		{"waiting", State{Phase: PhaseWaiting, Profile: "work", Profiles: []string{"test", "work"}},

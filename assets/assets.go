@@ -10,6 +10,11 @@
 package assets
 
 //go:generate go run ./internal/genicon -o icon.png
+//go:generate go run ./internal/genicon -size 64 -state signedin -o tray-signedin.png
+//go:generate go run ./internal/genicon -size 64 -state expiring -o tray-expiring.png
+//go:generate go run ./internal/genicon -size 64 -state signedout -o tray-signedout.png
+//go:generate go run ./internal/genicon -size 64 -state error -o tray-error.png
+//go:generate go run ./internal/genicon -size 64 -state busy -o tray-busy.png
 
 import (
 	"embed"
@@ -22,6 +27,20 @@ import (
 //
 //go:embed icon.png
 var Icon []byte
+
+// Tray icons, 64x64 PNGs: the app icon with a status badge.
+var (
+	//go:embed tray-signedin.png
+	TraySignedIn []byte
+	//go:embed tray-expiring.png
+	TrayExpiring []byte
+	//go:embed tray-signedout.png
+	TraySignedOut []byte
+	//go:embed tray-error.png
+	TrayError []byte
+	//go:embed tray-busy.png
+	TrayBusy []byte
+)
 
 //go:embed layout.html success.html failure.html signed-out.html
 var pageFS embed.FS

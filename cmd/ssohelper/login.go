@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -68,6 +69,9 @@ type loginStep struct {
 	a         *app
 	p         config.Profile
 	noBrowser bool
+	// started, when set, learns the sign-in address and deadline (the
+	// desktop app's "Copy link" and countdown).
+	started func(authURL string, deadline time.Time)
 }
 
 func (l *loginStep) Login(ctx context.Context) (*auth.SignIn, error) {
@@ -75,6 +79,7 @@ func (l *loginStep) Login(ctx context.Context) (*auth.SignIn, error) {
 	if err != nil {
 		return nil, err
 	}
+	flow.Started = l.started
 	return flow.Login(ctx)
 }
 

@@ -58,7 +58,7 @@ func (a *app) profile(flags config.Overrides) (config.Profile, error) {
 			}
 		}
 	}
-	if a.g.profile != "" {
+	if a.g.profile != "" && flags.Profile == "" {
 		o.Profile = a.g.profile
 	}
 	var p config.Profile

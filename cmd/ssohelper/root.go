@@ -25,9 +25,14 @@ type app struct {
 	env *Env
 	g   globals
 	st  *keystore.Store // opened on first use
+	// appLog is the desktop app's logger (its log file); nil for commands.
+	appLog *slog.Logger
 }
 
 func (a *app) logger() *slog.Logger {
+	if a.appLog != nil {
+		return a.appLog
+	}
 	if !a.g.verbose {
 		return slog.New(slog.DiscardHandler)
 	}
@@ -61,11 +66,9 @@ Exit codes: 0 ok, 1 error, 2 cancelled, 3 configuration or usage error,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          unknownCommand,
-		// No command: nobody asked for help on stdout, so it goes to stderr.
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cmd.SetOut(a.env.Stderr)
-			return cmd.Help()
-		},
+		// No command: the desktop app (or, in a build without it, help on
+		// stderr: nobody asked for help on stdout).
+		RunE: func(cmd *cobra.Command, _ []string) error { return a.runDesktop(cmd) },
 	}
 	root.SetOut(a.env.Stdout) // help and completion scripts are read or piped
 

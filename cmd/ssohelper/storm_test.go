@@ -22,7 +22,8 @@ var (
 	binErr  error
 )
 
-// ssohelperBinary builds the real command once per test run.
+// ssohelperBinary builds the real command once per test run, with or
+// without the desktop app like the test binary itself.
 func ssohelperBinary(t testing.TB) string {
 	t.Helper()
 	binOnce.Do(func() {
@@ -32,7 +33,11 @@ func ssohelperBinary(t testing.TB) string {
 			return
 		}
 		binPath = filepath.Join(dir, "ssohelper")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		args := []string{"build", "-o", binPath}
+		if !hasDesktop { // the same build as the tests: -tags nogui
+			args = append(args, "-tags", "nogui")
+		}
+		out, err := exec.Command("go", append(args, ".")...).CombinedOutput()
 		if err != nil {
 			binErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}

@@ -1,0 +1,207 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+
+	"github.com/ssohelper/ssohelper/assets"
+)
+
+// Options are what Run needs; cmd wires them.
+type Options struct {
+	App     fyne.App // fyne's app (cmd creates it: only cmd links the driver)
+	Backend Backend
+	Logger  *slog.Logger
+	Log     *LogFile // for "Copy diagnostics"; may be nil
+	Version string
+	// DataDir holds the saved sign-ins; it is watched for changes made by
+	// other processes.
+	DataDir string
+	// Describe returns the active profile's settings for diagnostics,
+	// without secrets.
+	Describe func(profile string) string
+	// Import copies a configuration file chosen by the user into place
+	// (the same function as `config import`).
+	Import func(data []byte) error
+	// Tray is false when no tray host is there: closing the window quits.
+	Tray bool
+}
+
+// Run shows the window (and the tray icon), keeps the tokens fresh, and
+// returns when the user quits.
+func Run(ctx context.Context, o Options) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	a := o.App
+	icon := fyne.NewStaticResource("icon.png", assets.Icon)
+	a.SetIcon(icon)
+	ctrl := &Controller{
+		Backend: o.Backend, Clipboard: a.Clipboard(), Logger: o.Logger,
+		Notify: func(title, body string) { a.SendNotification(fyne.NewNotification(title, body)) },
+	}
+	win := NewWindow(a, ctrl, icon)
+	win.Diagnostics = func() string { return diagnostics(o, ctrl.State()) }
+	win.OnImport = func() { importDialog(win.Win, o, ctrl, ctx) }
+	win.OnEnterDetails = func() {
+		dialog.ShowInformation("Enter the details",
+			"Ask your IT team for a configuration file and import it, or run `ssohelper config init` and edit the file it names.", win.Win)
+	}
+	var visible atomic.Bool
+	visible.Store(true)
+	show := func() { fyne.Do(func() { visible.Store(true); win.Win.Show(); win.Win.RequestFocus() }) }
+
+	var tray *Tray
+	if desk, ok := a.(desktop.App); ok && o.Tray {
+		tray = NewTray(desk, ctrl, "ssohelper", show)
+		win.Win.SetCloseIntercept(func() { visible.Store(false); win.Win.Hide() })
+	} else {
+		o.Logger.Info("no system tray: closing the window quits ssohelper")
+		win.Win.SetCloseIntercept(a.Quit)
+	}
+	ctrl.Subscribe(func(s State) {
+		v := ViewOf(s)
+		if !o.Tray {
+			v.Hint = strings.TrimSpace(v.Hint + " There is no system tray here: closing this window quits ssohelper.")
+		}
+		fyne.Do(func() {
+			win.Render(v, s.Profiles, s.Profile)
+			if tray != nil {
+				tray.Render(s)
+			}
+		})
+		logPhase(o.Logger, s)
+	})
+	ctrl.Load(ctx)
+
+	wake := make(chan struct{}, 1)
+	go (&Refresher{Ctrl: ctrl}).Run(ctx, wake)
+	go func() {
+		err := WatchDir(ctx, o.DataDir, o.Logger, func() {
+			ctrl.Reload(ctx)
+			select {
+			case wake <- struct{}{}:
+			default:
+			}
+		})
+		if err != nil {
+			o.Logger.Info("not watching for sign-ins by other processes", "err", err)
+		}
+	}()
+	go tick(ctx, ctrl, &visible)
+	if tray != nil {
+		go func() { // the tray host may miss the first title and icon
+			for _, d := range []time.Duration{time.Second, 2 * time.Second, 7 * time.Second} {
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(d):
+					fyne.Do(tray.Reassert)
+				}
+			}
+		}()
+	}
+	win.Win.Show()
+	o.Logger.Info("window shown")
+	a.Run()
+	cancel()
+	ctrl.Cancel()
+	ctrl.Wait()
+	return nil
+}
+
+// tick moves countdowns on: every second while the window shows, every
+// minute while it is hidden.
+func tick(ctx context.Context, ctrl *Controller, visible *atomic.Bool) {
+	for {
+		d := time.Minute
+		if visible.Load() {
+			d = time.Second
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(d):
+			ctrl.Tick()
+		}
+	}
+}
+
+// logPhase logs each phase change once, for the log file and tests that
+// follow the app's progress.
+var lastPhase atomic.Int32
+
+func logPhase(log *slog.Logger, s State) {
+	if Phase(lastPhase.Swap(int32(s.Phase)+1)-1) == s.Phase {
+		return
+	}
+	names := map[Phase]string{PhaseFirstRun: "first run", PhaseSignedOut: "signed out", PhaseWaiting: "waiting for the browser",
+		PhaseSignedIn: "signed in", PhaseError: "error"}
+	attrs := []any{"phase", names[s.Phase], "profile", s.Profile}
+	if s.Phase == PhaseSignedIn && s.SignIn != nil {
+		attrs = append(attrs, "user", s.SignIn.Claims.DisplayName())
+	}
+	log.Info("state", attrs...)
+}
+
+// diagnostics is what "Copy diagnostics" copies: version, OS, the profile's
+// settings without secrets, the error and the recent log lines. Never a
+// token.
+func diagnostics(o Options, s State) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "ssohelper %s (%s/%s, %s)\n", o.Version, runtime.GOOS, runtime.GOARCH, runtime.Version())
+	fmt.Fprintf(&b, "profile: %s\n", s.Profile)
+	if o.Describe != nil && s.Profile != "" {
+		b.WriteString(o.Describe(s.Profile) + "\n")
+	}
+	if s.Err != nil {
+		fmt.Fprintf(&b, "error: %s\n", ViewOf(s).Details)
+	}
+	if o.Log != nil {
+		fmt.Fprintf(&b, "recent log (%s):\n", o.Log.Path())
+		for _, l := range o.Log.Recent() {
+			b.WriteString("  " + l + "\n")
+		}
+	}
+	return b.String()
+}
+
+// importDialog lets the user pick the configuration file from the IT team.
+func importDialog(parent fyne.Window, o Options, ctrl *Controller, ctx context.Context) {
+	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		defer r.Close()
+		data, err := readAllLimited(r, 1<<20)
+		if err == nil {
+			err = o.Import(data)
+		}
+		if err != nil {
+			dialog.ShowError(err, parent)
+			return
+		}
+		go ctrl.Load(ctx)
+	}, parent)
+}
+
+// readAllLimited reads r whole, refusing more than max bytes.
+func readAllLimited(r io.Reader, max int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("the file is larger than %d KiB; that is not a configuration file", max>>10)
+	}
+	return data, nil
+}

@@ -1,0 +1,184 @@
+//go:build !nogui
+
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+	"github.com/spf13/cobra"
+
+	desktopapp "github.com/ssohelper/ssohelper/app"
+	"github.com/ssohelper/ssohelper/auth"
+	"github.com/ssohelper/ssohelper/auth/account"
+	"github.com/ssohelper/ssohelper/auth/config"
+)
+
+// hasDesktop says whether this build has the desktop app.
+const hasDesktop = true
+
+// appID is the desktop app's unique id (Fyne preferences, notifications).
+const appID = "io.ssohelper.desktop" // as in FyneApp.toml
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// runDesktop starts the desktop app: the window and the tray icon. Only
+// this path initialises Fyne; every subcommand works without a display.
+func (a *app) runDesktop(cmd *cobra.Command) error {
+	logDir := filepath.Join(cacheDir(), "ssohelper")
+	logFile, err := desktopapp.OpenLog(logDir)
+	if err != nil {
+		fmt.Fprintf(a.env.Stderr, "ssohelper: no log file: %v\n", err)
+	}
+	var sinks []io.Writer
+	if logFile != nil {
+		defer logFile.Close()
+		sinks = append(sinks, logFile)
+	}
+	level := slog.LevelInfo
+	if a.g.verbose {
+		sinks, level = append(sinks, a.env.Stderr), slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(io.MultiWriter(sinks...), &slog.HandlerOptions{Level: level}))
+	a.appLog = log
+
+	fyneapp.SetMetadata(fyne.AppMetadata{ID: appID, Name: "ssohelper", Version: version})
+	fa := fyneapp.NewWithID(appID)
+	return desktopapp.Run(cmd.Context(), desktopapp.Options{
+		App: fa, Backend: &desktopBackend{a: a}, Logger: log, Log: logFile, Version: version,
+		DataDir:  a.env.DataDir,
+		Describe: a.describeProfile,
+		Import: func(data []byte) error {
+			path, err := a.configPath()
+			if err != nil {
+				return err
+			}
+			_, err = config.Import(data, path)
+			return err
+		},
+		Tray: trayHostPresent(a.env.Getenv),
+	})
+}
+
+// cacheDir is the user cache dir, else the temp dir.
+func cacheDir() string {
+	if d, err := os.UserCacheDir(); err == nil {
+		return d
+	}
+	return os.TempDir()
+}
+
+// describeProfile lists a profile's settings for diagnostics: no secrets.
+func (a *app) describeProfile(name string) string {
+	p, err := a.profile(config.Overrides{Profile: name})
+	if err != nil {
+		return "config: " + err.Error()
+	}
+	s := fmt.Sprintf("issuer: %s\nclient id: %s\nconfidential: %v\nplatform: %s\nredirect ports: %v\nscopes: %v",
+		p.IssuerURL(), p.ClientID, p.Confidential, p.Platform.Target(), p.RedirectPorts, p.Scopes)
+	if st, err := a.store(); err == nil {
+		s += "\nstore: " + st.Describe()
+	}
+	return s
+}
+
+// desktopBackend is app.Backend on the same wiring as the commands.
+type desktopBackend struct{ a *app }
+
+func (b *desktopBackend) Profiles() ([]string, string, error) {
+	path, err := b.a.configPath()
+	if err != nil {
+		return nil, "", err
+	}
+	f, err := config.Load(path)
+	if err != nil {
+		return nil, "", err
+	}
+	def := b.a.g.profile
+	if def == "" {
+		def = b.a.env.Getenv(config.EnvProfile)
+	}
+	if def == "" {
+		if p, err := f.Profile(""); err == nil {
+			def = p.Name
+		}
+	}
+	return f.Names(), def, nil
+}
+
+func (b *desktopBackend) Issuer(profile string) string {
+	p, err := b.a.profile(config.Overrides{Profile: profile})
+	if err != nil {
+		return ""
+	}
+	return p.IssuerURL()
+}
+
+// manager is the account manager of the named profile.
+func (b *desktopBackend) manager(profile string) (*account.Manager, config.Profile, error) {
+	p, err := b.a.profile(config.Overrides{Profile: profile})
+	if err != nil {
+		return nil, p, err
+	}
+	m, _, err := b.a.manager(p)
+	return m, p, err
+}
+
+func (b *desktopBackend) Current(ctx context.Context, profile string) (*auth.SignIn, error) {
+	m, _, err := b.manager(profile)
+	if err != nil {
+		return nil, err
+	}
+	s, err := m.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.Check(s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (b *desktopBackend) SignIn(ctx context.Context, profile string, started func(string, time.Time)) (*auth.SignIn, error) {
+	m, p, err := b.manager(profile)
+	if err != nil {
+		return nil, err
+	}
+	return m.SignIn(ctx, &loginStep{a: b.a, p: p, started: started})
+}
+
+func (b *desktopBackend) Refresh(ctx context.Context, profile string, margin time.Duration) (*auth.SignIn, error) {
+	m, _, err := b.manager(profile)
+	if err != nil {
+		return nil, err
+	}
+	m.Margin = margin
+	return m.Token(ctx)
+}
+
+func (b *desktopBackend) SignOut(ctx context.Context, profile string, endBrowser bool) error {
+	m, p, err := b.manager(profile)
+	if err != nil {
+		return err
+	}
+	res, err := m.SignOut(ctx, false)
+	if err != nil {
+		return err
+	}
+	if res.RevokeErr != nil && !errors.Is(res.RevokeErr, auth.ErrNoRevocation) {
+		b.a.logger().Info("sign-out: revocation failed; the local sign-in is deleted", "profile", profile, "err", res.RevokeErr)
+	}
+	if endBrowser && p.LogoutURI != "" {
+		return b.a.endBrowserSession(ctx, p)
+	}
+	return nil
+}

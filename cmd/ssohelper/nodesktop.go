@@ -1,0 +1,22 @@
+//go:build nogui
+
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+// hasDesktop says whether this build has the desktop app.
+const hasDesktop = false
+
+// runDesktop, in a build without the desktop app, prints help on stderr.
+func (a *app) runDesktop(cmd *cobra.Command) error {
+	cmd.SetOut(a.env.Stderr)
+	if err := cmd.Help(); err != nil {
+		return err
+	}
+	fmt.Fprintln(a.env.Stderr, "\nThis build of ssohelper has no desktop app (built with -tags nogui): use the commands above.")
+	return nil
+}
