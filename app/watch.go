@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/fsnotify/fsnotify"
 )
@@ -32,6 +34,12 @@ func WatchDir(ctx context.Context, dir string, log *slog.Logger, changed func())
 		case ev, ok := <-w.Events:
 			if !ok {
 				return nil
+			}
+			// Saved values are *.vault files, replaced by a rename; temporary
+			// files start with "." and the lock directory is "locks".
+			name := filepath.Base(ev.Name)
+			if strings.HasPrefix(name, ".") || !strings.HasSuffix(name, ".vault") {
+				continue
 			}
 			if ev.Op&(fsnotify.Create|fsnotify.Write|fsnotify.Rename|fsnotify.Remove) != 0 {
 				log.Debug("saved sign-ins changed", "file", ev.Name, "op", ev.Op.String())

@@ -36,5 +36,14 @@ need_node() {
 	need_debs nodejs npm
 }
 
-# Packages the test suite needs: a real browser and a real Secret Service.
-TEST_DEBS=(chromium gnome-keyring libsecret-tools dbus)
+# Packages the test suite needs: a real browser, a real Secret Service, a
+# real X server with screenshot, click and OCR tools for the desktop app,
+# and the C headers of a cgo Fyne build.
+TEST_DEBS=(chromium gnome-keyring libsecret-tools dbus
+	xvfb xauth imagemagick xdotool tesseract-ocr
+	gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev
+	libxxf86vm-dev libwayland-dev libxkbcommon-dev)
+
+# Packages building the desktop app needs (run: the demo and a local build).
+GUI_DEBS=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev
+	libxxf86vm-dev libwayland-dev libxkbcommon-dev)

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # test.sh runs the whole test suite with every real part: headless Chromium,
-# the Secret Service (gnome-keyring in a private D-Bus session) and an
-# independent OpenID provider on Node.js.
+# the Secret Service (gnome-keyring in a private D-Bus session), an
+# independent OpenID provider on Node.js and the desktop app in a real X
+# server (Xvfb). It runs the suite twice: the full build with -race, and
+# the headless build (-tags nogui, CGO_ENABLED=0), which is also
+# cross-compiled for macOS and Windows.
 # It installs what it needs. A real part that cannot start fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,12 +14,16 @@ need_go
 need_debs "${TEST_DEBS[@]}"
 need_node
 
-echo "== gofmt, go vet" >&2
+echo "== gofmt, go vet (desktop and headless builds)" >&2
 unformatted=$(gofmt -l .)
 [ -z "$unformatted" ] || die "gofmt needed on: $unformatted"
 go vet ./...
-echo "== headless build (CGO_ENABLED=0)" >&2
-CGO_ENABLED=0 go build -o /dev/null ./cmd/ssohelper
+CGO_ENABLED=0 go vet -tags nogui ./...
+echo "== builds: desktop app; headless for linux, darwin, windows" >&2
+go build -o /dev/null ./cmd/ssohelper
+for os in linux darwin windows; do
+	CGO_ENABLED=0 GOOS=$os go build -tags nogui -o /dev/null ./cmd/ssohelper
+done
 
 # Every real-part test fails instead of skipping when this is set.
 export SSOHELPER_REQUIRE_REAL=1
@@ -24,5 +31,7 @@ export SSOHELPER_REAL_KEYRING=1
 export SSOHELPER_CHROMIUM=/usr/bin/chromium
 [ -x "$SSOHELPER_CHROMIUM" ] || die "chromium is not at $SSOHELPER_CHROMIUM"
 
-echo "== go test (real keyring, real browser)" >&2
-keystore/testdata/with-keyring.sh go test -race -count=1 -timeout 20m "$@" ./...
+echo "== go test -race (real keyring, real browser, real window)" >&2
+keystore/testdata/with-keyring.sh go test -race -count=1 -timeout 30m "$@" ./...
+echo "== go test, headless build (-tags nogui, CGO_ENABLED=0)" >&2
+CGO_ENABLED=0 keystore/testdata/with-keyring.sh go test -tags nogui -count=1 -timeout 30m "$@" ./...
