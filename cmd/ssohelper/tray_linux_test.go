@@ -1,0 +1,246 @@
+//go:build !nogui
+
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+
+	"github.com/ssohelper/ssohelper/auth/authtest"
+	"github.com/ssohelper/ssohelper/auth/config"
+)
+
+// sessionBus starts a private D-Bus session daemon and returns its address.
+func sessionBus(t *testing.T) string {
+	t.Helper()
+	if _, err := exec.LookPath("dbus-daemon"); err != nil {
+		realPart(t, "dbus-daemon", err.Error())
+	}
+	cmd := exec.Command("dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		realPart(t, "dbus-daemon", err.Error())
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	addr, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("dbus-daemon did not print its address: %v", err)
+	}
+	return strings.TrimSpace(addr)
+}
+
+// trayHost plays the desktop's tray host: it owns
+// org.kde.StatusNotifierWatcher and records the items that register.
+type trayHost struct {
+	conn  *dbus.Conn
+	mu    sync.Mutex
+	items []string // the unique bus names of registered items
+	more  chan struct{}
+}
+
+func newTrayHost(t *testing.T, addr string) *trayHost {
+	t.Helper()
+	conn, err := dbus.Connect(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	h := &trayHost{conn: conn, more: make(chan struct{})}
+	if err := conn.Export(h, "/StatusNotifierWatcher", "org.kde.StatusNotifierWatcher"); err != nil {
+		t.Fatal(err)
+	}
+	reply, err := conn.RequestName("org.kde.StatusNotifierWatcher", dbus.NameFlagDoNotQueue)
+	if err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
+		t.Fatalf("owning the watcher name: %v, %v", reply, err)
+	}
+	return h
+}
+
+// RegisterStatusNotifierItem is the watcher method items call.
+func (h *trayHost) RegisterStatusNotifierItem(sender dbus.Sender, _ string) *dbus.Error {
+	h.mu.Lock()
+	h.items = append(h.items, string(sender))
+	close(h.more)
+	h.more = make(chan struct{})
+	h.mu.Unlock()
+	return nil
+}
+
+// item waits for the n-th item to register and returns its bus name.
+func (h *trayHost) item(t *testing.T, n int) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	for {
+		h.mu.Lock()
+		if len(h.items) >= n {
+			name := h.items[n-1]
+			h.mu.Unlock()
+			return name
+		}
+		more := h.more
+		h.mu.Unlock()
+		select {
+		case <-more:
+		case <-ctx.Done():
+			t.Fatalf("no tray item registered (%d so far)", n-1)
+		}
+	}
+}
+
+// poll re-checks cond, driven by the app's answers over D-Bus, until it
+// holds or a minute passes.
+func poll(t *testing.T, what string, cond func() (bool, string)) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	last := ""
+	for time.Now().Before(deadline) {
+		ok, state := cond()
+		if ok {
+			return
+		}
+		last = state
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("%s never happened; last seen: %s", what, last)
+}
+
+// menuEntry is one entry of a dbusmenu layout.
+type menuEntry struct {
+	id    int32
+	label string
+}
+
+// menu reads the item's menu (com.canonical.dbusmenu.GetLayout).
+func (h *trayHost) menu(item string) ([]menuEntry, error) {
+	var rev uint32
+	var layout struct {
+		ID       int32
+		Props    map[string]dbus.Variant
+		Children []dbus.Variant
+	}
+	err := h.conn.Object(item, "/StatusNotifierItem/menu").
+		Call("com.canonical.dbusmenu.GetLayout", 0, int32(0), int32(-1), []string{}).Store(&rev, &layout)
+	if err != nil {
+		return nil, err
+	}
+	var out []menuEntry
+	var walk func(children []dbus.Variant)
+	walk = func(children []dbus.Variant) {
+		for _, c := range children {
+			fields, ok := c.Value().([]any)
+			if !ok || len(fields) != 3 {
+				continue
+			}
+			id, _ := fields[0].(int32)
+			props, _ := fields[1].(map[string]dbus.Variant)
+			label, _ := props["label"].Value().(string)
+			out = append(out, menuEntry{id, label})
+			if kids, ok := fields[2].([]dbus.Variant); ok {
+				walk(kids)
+			}
+		}
+	}
+	walk(layout.Children)
+	return out, nil
+}
+
+func labels(m []menuEntry) []string {
+	var l []string
+	for _, e := range m {
+		l = append(l, e.label)
+	}
+	return l
+}
+
+// TestDesktopRealTray runs the desktop app against a tray host on a
+// private D-Bus session: the item registers, its title and icon arrive,
+// its menu says who is signed in, and clicking "Sign out" in it signs out.
+// The app is launched three times, to catch the title/icon race at start.
+func TestDesktopRealTray(t *testing.T) {
+	display := xvfb(t)
+	for launch := 1; launch <= 3; launch++ {
+		t.Run(fmt.Sprintf("launch %d", launch), func(t *testing.T) {
+			addr := sessionBus(t)
+			host := newTrayHost(t, addr)
+			h := newHarness(t, authtest.Options{})
+			h.useFileStore()
+			h.mustRun(goBrowser("designer", "Design-2026!"), "login")
+
+			home := t.TempDir()
+			env := h.procEnv(scrubbedEnv(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, "config"),
+				"XDG_CACHE_HOME="+filepath.Join(home, "cache"), "XDG_RUNTIME_DIR="+t.TempDir(),
+				"DBUS_SESSION_BUS_ADDRESS="+addr, "PATH="+os.Getenv("PATH"),
+				envFileStore+"=1", config.EnvPlatformSecret+"="+h.env[config.EnvPlatformSecret])
+			app := startDesktop(t, display, env)
+			item := host.item(t, 1)
+
+			obj := host.conn.Object(item, "/StatusNotifierItem")
+			poll(t, "the title and icon", func() (bool, string) {
+				title, err1 := obj.GetProperty("org.kde.StatusNotifierItem.Title")
+				icon, err2 := obj.GetProperty("org.kde.StatusNotifierItem.IconPixmap")
+				if err1 != nil || err2 != nil {
+					return false, fmt.Sprint(err1, err2)
+				}
+				pix, _ := icon.Value().([][]any)
+				return title.Value() == "ssohelper" && len(pix) > 0, fmt.Sprintf("title %v, %d icon sizes", title.Value(), len(pix))
+			})
+			var signOut int32
+			poll(t, "the signed-in menu", func() (bool, string) {
+				m, err := host.menu(item)
+				if err != nil {
+					return false, err.Error()
+				}
+				l := labels(m)
+				for _, e := range m {
+					if e.label == "Sign out" {
+						signOut = e.id
+					}
+				}
+				want := []string{"Signed in as Dana Designer (work)", "Refresh now", "Copy token", "Open window", "Sign out", "Quit"}
+				for _, w := range want {
+					if !slices.Contains(l, w) {
+						return false, strings.Join(l, " | ")
+					}
+				}
+				return strings.HasPrefix(l[1], "Platform token: "), strings.Join(l, " | ")
+			})
+			err := host.conn.Object(item, "/StatusNotifierItem/menu").
+				Call("com.canonical.dbusmenu.Event", 0, signOut, "clicked", dbus.MakeVariant(""), uint32(0)).Err
+			if err != nil {
+				t.Fatalf("clicking Sign out: %v", err)
+			}
+			app.waitLog("signed out")
+			poll(t, "the signed-out menu", func() (bool, string) {
+				m, err := host.menu(item)
+				if err != nil {
+					return false, err.Error()
+				}
+				return slices.Contains(labels(m), "Not signed in (work)"), strings.Join(labels(m), " | ")
+			})
+			if _, err := os.Stat(filepath.Join(h.dataDir(), sessionFileName)); !os.IsNotExist(err) {
+				t.Errorf("the saved sign-in is still there (%v)", err)
+			}
+			if got := h.srv.Counts().Revoke; got != 1 {
+				t.Errorf("revocations = %d; want 1", got)
+			}
+		})
+	}
+}
+
+// sessionFileName is profile work's saved sign-in file.
+const sessionFileName = "session~work.vault"
