@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 
 	"github.com/ssohelper/ssohelper/assets"
+	"github.com/ssohelper/ssohelper/auth/config"
 )
 
 // Options are what Run needs; cmd wires them.
@@ -33,6 +34,8 @@ type Options struct {
 	// Import copies a configuration file chosen by the user into place
 	// (the same function as `config import`).
 	Import func(data []byte) error
+	// SaveProfile stores a profile entered in the first-run form.
+	SaveProfile SaveProfile
 	// Tray is false when no tray host is there: closing the window quits.
 	Tray bool
 }
@@ -52,10 +55,7 @@ func Run(ctx context.Context, o Options) error {
 	win := NewWindow(a, ctrl, icon)
 	win.Diagnostics = func() string { return diagnostics(o, ctrl.State()) }
 	win.OnImport = func() { importDialog(win.Win, o, ctrl, ctx) }
-	win.OnEnterDetails = func() {
-		dialog.ShowInformation("Enter the details",
-			"Ask your IT team for a configuration file and import it, or run `ssohelper config init` and edit the file it names.", win.Win)
-	}
+	win.OnEnterDetails = func() { setupWindow(a, win.Win, o, ctrl, ctx) }
 	var visible atomic.Bool
 	visible.Store(true)
 	show := func() { fyne.Do(func() { visible.Store(true); win.Win.Show(); win.Win.RequestFocus() }) }
@@ -192,6 +192,25 @@ func importDialog(parent fyne.Window, o Options, ctrl *Controller, ctx context.C
 		}
 		go ctrl.Load(ctx)
 	}, parent)
+}
+
+// setupWindow shows the "Enter the details" form; after Save it lists the
+// callback URLs to register and loads the new profile.
+func setupWindow(a fyne.App, parent fyne.Window, o Options, ctrl *Controller, ctx context.Context) {
+	w := a.NewWindow("Set up ssohelper")
+	form := NewSetupForm(o.SaveProfile, func(p config.Profile) {
+		w.Close()
+		var urls []string
+		for _, port := range p.RedirectPorts {
+			urls = append(urls, p.RedirectURI(port))
+		}
+		dialog.ShowInformation("Saved",
+			"Ask your IT team to allow these callback URLs on the app client "+p.ClientID+":\n\n"+strings.Join(urls, "\n"), parent)
+		go ctrl.Load(ctx)
+	})
+	w.SetContent(form.Content)
+	w.Resize(WindowSize)
+	w.Show()
 }
 
 // readAllLimited reads r whole, refusing more than max bytes.

@@ -3,13 +3,18 @@
 #  - one full emulator sign-in without Chromium (median of 20);
 #  - `ssohelper token` with a valid cached token, as a process through the
 #    real keyring, against `secret-tool lookup` of one entry on the same
-#    keyring (median of 30 each, same run), and their ratio (goal <= 0.6).
+#    keyring (median of 30 each, same run), and their ratio (goal <= 0.6);
+#  - the desktop app: binary sizes (desktop and headless builds, plain and
+#    stripped), `ssohelper token` of the desktop build against the
+#    headless build (hyperfine -N, same run), launch to window shown
+#    against a headless process start, and CPU and memory over 60 s idle
+#    with the window hidden (Xvfb, a tray host on a private bus).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 need_go
-need_debs "${TEST_DEBS[@]}"
+need_debs "${TEST_DEBS[@]}" hyperfine jq bc
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
@@ -37,3 +42,23 @@ awk -v l="$login" -v t="$token" -v n="$nocache" -v s="$lookup" 'BEGIN {
 	printf "ratio token/lookup: %.2f (goal <= 0.60)\n", t/s
 	printf "without the kernel key cache (SSOHELPER_NO_KEY_CACHE=1), median of 30: %.2f ms, ratio %.2f\n", n/1e6, n/s
 }'
+
+echo "== desktop app" >&2
+tmp=$(mktemp -d)
+trap 'rm -rf "$out" "$tmp"' EXIT
+go build -o "$tmp/gui" ./cmd/ssohelper
+go build -ldflags "-s -w" -o "$tmp/gui-stripped" ./cmd/ssohelper
+CGO_ENABLED=0 go build -tags nogui -o "$tmp/nogui" ./cmd/ssohelper
+CGO_ENABLED=0 go build -tags nogui -ldflags "-s -w" -o "$tmp/nogui-stripped" ./cmd/ssohelper
+for b in gui gui-stripped nogui nogui-stripped; do
+	printf "binary %-15s %5.1f MB\n" "$b" "$(echo "$(stat -c %s "$tmp/$b") / 1048576" | bc -l)"
+done
+mkdir -p "$tmp/fx"
+fixture=$(SSOHELPER_BENCH_DIR="$tmp/fx" go test -run '^$' -bench '^BenchmarkDesktopFixture$' -benchtime 1x ./cmd/ssohelper | sed -n 's/^FIXTURE //p')
+[ -n "$fixture" ] || die "no signed-in fixture for the token timing"
+for kv in $fixture; do export "${kv?}"; done
+hyperfine -N --warmup 5 --runs 50 --export-json "$tmp/token.json" "$tmp/gui token" "$tmp/nogui token" >&2
+jq -r '.results | "ssohelper token, desktop build: \(.[0].median*1000|.*100|round/100) ms; headless build: \(.[1].median*1000|.*100|round/100) ms; ratio \((.[0].median/.[1].median)*100|round/100)"' "$tmp/token.json"
+unset XDG_DATA_HOME SSOHELPER_CONFIG SSOHELPER_INSECURE_FILE_STORE
+go test -run '^$' -bench '^BenchmarkDesktopLaunch$' -benchtime 10x ./cmd/ssohelper 2>&1 | grep -E '^Benchmark' | sed 's/^/desktop: /'
+go test -run '^$' -bench '^BenchmarkDesktopIdle$' -benchtime 1x ./cmd/ssohelper 2>&1 | grep -E '^Benchmark' | sed 's/^/desktop: /'

@@ -21,7 +21,7 @@ import (
 
 // realPart skips a test that needs a real part of the system, unless
 // SSOHELPER_REQUIRE_REAL is set (CI), where a missing part fails the run.
-func realPart(t *testing.T, what, why string) {
+func realPart(t testing.TB, what, why string) {
 	t.Helper()
 	if os.Getenv("SSOHELPER_REQUIRE_REAL") != "" {
 		t.Fatalf("%s is required (SSOHELPER_REQUIRE_REAL is set) but unavailable: %s", what, why)

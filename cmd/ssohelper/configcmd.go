@@ -35,6 +35,27 @@ func (a *app) configCmd() *cobra.Command {
 			},
 		},
 		&cobra.Command{
+			Use: "import FILE", Short: "Install a config file from your IT team (checked first; the old one is kept as .bak)",
+			Args: cobra.ExactArgs(1),
+			RunE: func(_ *cobra.Command, args []string) error {
+				path, err := a.configPath()
+				if err != nil {
+					return err
+				}
+				data, err := os.ReadFile(args[0])
+				if err != nil {
+					return usagef("reading %s: %v", args[0], err)
+				}
+				f, err := config.Import(data, path)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.env.Stderr, "Installed %s with profiles %s. Run `ssohelper config validate` to see the callback URLs to register.\n",
+					path, strings.Join(f.Names(), ", "))
+				return nil
+			},
+		},
+		&cobra.Command{
 			Use: "init", Short: "Write the example config file if none exists", Args: cobra.NoArgs,
 			RunE: func(*cobra.Command, []string) error {
 				path, err := a.configPath()

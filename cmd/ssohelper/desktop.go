@@ -65,8 +65,44 @@ func (a *app) runDesktop(cmd *cobra.Command) error {
 			_, err = config.Import(data, path)
 			return err
 		},
-		Tray: trayHostPresent(a.env.Getenv),
+		SaveProfile: a.saveProfile,
+		Tray:        trayHostPresent(a.env.Getenv),
 	})
+}
+
+// saveProfile adds p to the config file (the default when the file has
+// none) and stores its secrets as `config set-secret` does.
+func (a *app) saveProfile(p config.Profile, clientSecret, platformSecret string) error {
+	path, err := a.configPath()
+	if err != nil {
+		return err
+	}
+	f, err := config.Load(path)
+	if err != nil {
+		return err
+	}
+	if _, exists := f.Profiles[p.Name]; exists {
+		return fmt.Errorf("profile %s already exists in %s; choose another name", p.Name, path)
+	}
+	st, err := a.store()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*keyringTimeout)
+	defer cancel()
+	for which, secret := range map[string]string{"client": clientSecret, "platform": platformSecret} {
+		if secret == "" {
+			continue
+		}
+		if err := st.Put(ctx, secretName(p.Name, which), []byte(secret)); err != nil {
+			return fmt.Errorf("storing the %s secret: %w", which, err)
+		}
+	}
+	f.Profiles[p.Name] = p
+	if f.DefaultProfile == "" {
+		f.DefaultProfile = p.Name
+	}
+	return f.Save(path)
 }
 
 // cacheDir is the user cache dir, else the temp dir.

@@ -22,7 +22,7 @@ import (
 )
 
 // sessionBus starts a private D-Bus session daemon and returns its address.
-func sessionBus(t *testing.T) string {
+func sessionBus(t testing.TB) string {
 	t.Helper()
 	if _, err := exec.LookPath("dbus-daemon"); err != nil {
 		realPart(t, "dbus-daemon", err.Error())
@@ -52,7 +52,7 @@ type trayHost struct {
 	more  chan struct{}
 }
 
-func newTrayHost(t *testing.T, addr string) *trayHost {
+func newTrayHost(t testing.TB, addr string) *trayHost {
 	t.Helper()
 	conn, err := dbus.Connect(addr)
 	if err != nil {

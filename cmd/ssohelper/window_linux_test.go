@@ -20,7 +20,7 @@ import (
 
 // xvfb starts a private X server and returns its DISPLAY. The server says
 // which display it took on a pipe (-displayfd), so nothing waits on time.
-func xvfb(t *testing.T) string {
+func xvfb(t testing.TB) string {
 	t.Helper()
 	for _, tool := range []string{"Xvfb", "xdotool", "import"} {
 		if _, err := exec.LookPath(tool); err != nil {
