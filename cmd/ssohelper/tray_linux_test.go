@@ -238,6 +238,18 @@ func TestDesktopRealTray(t *testing.T) {
 			if got := h.srv.Counts().Revoke; got != 1 {
 				t.Errorf("revocations = %d; want 1", got)
 			}
+			// A sign-in on the command line: the running app follows
+			// (it watches the saved sign-ins).
+			h.mustRun(goBrowser("designer", "Design-2026!"), "login")
+			signedInAt := time.Now()
+			defer func() { t.Logf("the tray followed the command-line sign-in in %v", time.Since(signedInAt).Round(time.Millisecond)) }()
+			poll(t, "the menu to follow a command-line sign-in", func() (bool, string) {
+				m, err := host.menu(item)
+				if err != nil {
+					return false, err.Error()
+				}
+				return slices.Contains(labels(m), "Signed in as Dana Designer (work)"), strings.Join(labels(m), " | ")
+			})
 		})
 	}
 }
