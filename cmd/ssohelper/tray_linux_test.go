@@ -242,7 +242,9 @@ func TestDesktopRealTray(t *testing.T) {
 			// (it watches the saved sign-ins).
 			h.mustRun(goBrowser("designer", "Design-2026!"), "login")
 			signedInAt := time.Now()
-			defer func() { t.Logf("the tray followed the command-line sign-in in %v", time.Since(signedInAt).Round(time.Millisecond)) }()
+			defer func() {
+				t.Logf("the tray followed the command-line sign-in in %v", time.Since(signedInAt).Round(time.Millisecond))
+			}()
 			poll(t, "the menu to follow a command-line sign-in", func() (bool, string) {
 				m, err := host.menu(item)
 				if err != nil {
