@@ -18,8 +18,9 @@ type Backend interface {
 	// Profiles lists the configured profiles and the default one; no
 	// profiles means the app is not set up yet (first run).
 	Profiles() (names []string, def string, err error)
-	// Issuer names the identity provider of profile, for display.
-	Issuer(profile string) string
+	// Info describes profile for display: its identity provider and how
+	// long before the sign-in's hard end to warn.
+	Info(profile string) ProfileInfo
 	// Current returns the usable saved sign-in of profile, or an error
 	// matching auth.ErrLoginRequired when there is none. No network.
 	Current(ctx context.Context, profile string) (*auth.SignIn, error)
@@ -32,6 +33,12 @@ type Backend interface {
 	// SignOut revokes and deletes the saved sign-in of profile; with
 	// endBrowser it also ends the provider's browser session.
 	SignOut(ctx context.Context, profile string, endBrowser bool) error
+}
+
+// ProfileInfo is what the app shows and uses of a profile's settings.
+type ProfileInfo struct {
+	Issuer     string
+	WarnBefore time.Duration
 }
 
 // Clipboard is the system clipboard.
@@ -107,9 +114,10 @@ func (c *Controller) Load(ctx context.Context) {
 		if s.Profile == "" && len(names) > 0 {
 			s.Profile = names[0]
 		}
-		s.Issuer = ""
+		s.Issuer, s.WarnBefore = "", 0
 		if s.Profile != "" {
-			s.Issuer = c.Backend.Issuer(s.Profile)
+			info := c.Backend.Info(s.Profile)
+			s.Issuer, s.WarnBefore = info.Issuer, info.WarnBefore
 		}
 		if s.Phase == PhaseFirstRun && len(names) > 0 {
 			s.Phase = PhaseSignedOut // Reload below says whether signed in
@@ -301,8 +309,9 @@ func (c *Controller) SwitchProfile(ctx context.Context, name string) {
 		return
 	}
 	c.clearCopied()
+	info := c.Backend.Info(name)
 	c.update(func(s *State) {
-		s.Profile, s.Issuer, s.SignIn, s.Phase, s.Note, s.Copied = name, c.Backend.Issuer(name), nil, PhaseSignedOut, "", time.Time{}
+		s.Profile, s.Issuer, s.WarnBefore, s.SignIn, s.Phase, s.Note, s.Copied = name, info.Issuer, info.WarnBefore, nil, PhaseSignedOut, "", time.Time{}
 	})
 	c.Reload(ctx)
 }

@@ -26,6 +26,7 @@ type fakeBackend struct {
 	refreshes  int
 	signOuts   []string
 	signOutErr error
+	warnBefore time.Duration // of every profile; 0: the controller's default
 }
 
 func newFakeBackend(profiles ...string) *fakeBackend {
@@ -37,7 +38,9 @@ func newFakeBackend(profiles ...string) *fakeBackend {
 }
 
 func (b *fakeBackend) Profiles() ([]string, string, error) { return b.profiles, b.def, nil }
-func (b *fakeBackend) Issuer(p string) string              { return "https://idp.example/" + p }
+func (b *fakeBackend) Info(p string) ProfileInfo {
+	return ProfileInfo{Issuer: "https://idp.example/" + p, WarnBefore: b.warnBefore}
+}
 
 func (b *fakeBackend) Current(_ context.Context, p string) (*auth.SignIn, error) {
 	b.mu.Lock()

@@ -137,3 +137,20 @@ func TestWatchDir(t *testing.T) {
 }
 
 func slogDiscard() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// TestRefresherWarnBeforeFromProfile: a profile's warn_before sets when
+// the hard-end warning comes.
+func TestRefresherWarnBeforeFromProfile(t *testing.T) {
+	b := newFakeBackend("work")
+	b.warnBefore = 72 * time.Hour
+	s := signedIn(40 * 24 * time.Hour)
+	b.saved["work"] = s
+	clk := &stepClock{fakeClock{t: s.SessionEnd.Add(-71 * time.Hour)}}
+	c, _, notes := newController(b, &clk.fakeClock)
+	c.Load(context.Background())
+	failures := 0
+	(&Refresher{Ctrl: c, Clock: clk}).step(context.Background(), &failures)
+	if len(*notes) != 1 || !strings.Contains((*notes)[0], "ends in 2 days 23 h") {
+		t.Errorf("71 h before the end with warn_before 72h: %q; want one warning", *notes)
+	}
+}

@@ -30,6 +30,7 @@ client_id = "1example23456789abcdefghij"
 # callback_path = "/callback"
 # login_timeout = "5m"                    # 10s to 1h
 # session_lifetime = "720h"               # the app client's refresh token expiration (30 days)
+# warn_before = "24h"                     # the desktop app warns this long before you must sign in again
 
 # Registered sign-out URL, needed to switch accounts.
 # logout_uri = "http://localhost:43110/signed-out"

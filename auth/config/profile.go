@@ -33,6 +33,9 @@ const (
 	DefaultLoginTimeout = 5 * time.Minute
 	// DefaultSessionLifetime is Cognito's default refresh token expiration.
 	DefaultSessionLifetime = 30 * 24 * time.Hour
+	// DefaultWarnBefore is how long before a sign-in's hard end the desktop
+	// app warns, when a profile sets no warn_before.
+	DefaultWarnBefore = 24 * time.Hour
 )
 
 // Profile is one named sign-in configuration.
@@ -63,6 +66,10 @@ type Profile struct {
 	// that long from a sign-in, the user must sign in again (1h to 3650 days,
 	// written in hours, e.g. "720h"). Default DefaultSessionLifetime (30 days).
 	SessionLifetime Duration `toml:"session_lifetime,omitempty"`
+	// WarnBefore is how long before the sign-in's hard end (SessionLifetime
+	// after signing in) the desktop app warns (1h to 720h). Default
+	// DefaultWarnBefore (a day).
+	WarnBefore Duration `toml:"warn_before,omitempty"`
 	// LogoutURI is a registered sign-out URL passed to the logout endpoint. Optional.
 	LogoutURI string `toml:"logout_uri,omitempty"`
 	// Endpoints override discovery; all optional, but authorization, token and jwks go together.
@@ -152,6 +159,9 @@ func (p Profile) WithDefaults() Profile {
 	}
 	if p.SessionLifetime.Duration == 0 {
 		p.SessionLifetime.Duration = DefaultSessionLifetime
+	}
+	if p.WarnBefore.Duration == 0 {
+		p.WarnBefore.Duration = DefaultWarnBefore
 	}
 	return p
 }

@@ -81,5 +81,8 @@ func (p Profile) compact() Profile {
 	if p.SessionLifetime.Duration == DefaultSessionLifetime {
 		p.SessionLifetime.Duration = 0
 	}
+	if p.WarnBefore.Duration == DefaultWarnBefore {
+		p.WarnBefore.Duration = 0
+	}
 	return p
 }

@@ -188,6 +188,9 @@ func (c *checker) checkClient(p Profile) {
 	if d := p.LoginTimeout.Duration; d < 10*time.Second || d > time.Hour {
 		c.add("login_timeout", "%s is out of range; use a value from \"10s\" to \"1h\" (default \"5m\")", d)
 	}
+	if d := p.WarnBefore.Duration; d != 0 && (d < time.Hour || d > 720*time.Hour) {
+		c.add("warn_before", "%s is out of range; use a value from \"1h\" to \"720h\" (default \"24h\")", d)
+	}
 	if d := p.SessionLifetime.Duration; d != 0 && d < time.Hour || d > 3650*24*time.Hour {
 		c.add("session_lifetime", "%s is out of range; use your app client's refresh token expiration, from \"1h\" to \"87600h\" (default \"720h\", 30 days)", d)
 	}

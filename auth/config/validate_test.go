@@ -74,6 +74,8 @@ func TestValidateReportsEachProblem(t *testing.T) {
 		{"joined scopes", func(p *Profile) { p.Scopes = []string{"openid email"} }, "scopes", "own list entry"},
 		{"timeout short", func(p *Profile) { p.LoginTimeout.Duration = time.Second }, "login_timeout", "10s"},
 		{"timeout long", func(p *Profile) { p.LoginTimeout.Duration = 2 * time.Hour }, "login_timeout", "1h"},
+		{"warn before short", func(p *Profile) { p.WarnBefore.Duration = time.Minute }, "warn_before", "1h"},
+		{"warn before long", func(p *Profile) { p.WarnBefore.Duration = 1000 * time.Hour }, "warn_before", "720h"},
 		{"no ports", func(p *Profile) { p.RedirectPorts = nil }, "redirect_ports", "1 to 5"},
 		{"many ports", func(p *Profile) { p.RedirectPorts = []int{2001, 2002, 2003, 2004, 2005, 2006} }, "redirect_ports", "1 to 5"},
 		{"low port", func(p *Profile) { p.RedirectPorts = []int{80} }, "redirect_ports", "1024 to 65535"},

@@ -151,12 +151,12 @@ func (b *desktopBackend) Profiles() ([]string, string, error) {
 	return f.Names(), def, nil
 }
 
-func (b *desktopBackend) Issuer(profile string) string {
+func (b *desktopBackend) Info(profile string) desktopapp.ProfileInfo {
 	p, err := b.a.profile(config.Overrides{Profile: profile})
 	if err != nil {
-		return ""
+		return desktopapp.ProfileInfo{}
 	}
-	return p.IssuerURL()
+	return desktopapp.ProfileInfo{Issuer: p.IssuerURL(), WarnBefore: p.WarnBefore.Duration}
 }
 
 // manager is the account manager of the named profile.
