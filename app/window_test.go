@@ -148,3 +148,27 @@ func TestWindowProfilesAndFirstRun(t *testing.T) {
 		t.Errorf("Import did nothing")
 	}
 }
+
+// TestWindowTabReachesEveryControl: Tab moves through every visible
+// control of the signed-in window.
+func TestWindowTabReachesEveryControl(t *testing.T) {
+	b := newFakeBackend("work", "test")
+	b.saved["work"] = signedIn(time.Hour)
+	f := newWindowFixture(t, b)
+	c := f.w.Win.Canvas()
+	seen := map[fyne.Focusable]bool{}
+	for range 10 {
+		c.FocusNext()
+		if o := c.Focused(); o != nil {
+			seen[o] = true
+		}
+	}
+	for name, w := range map[string]fyne.Focusable{"profiles": f.w.Profiles, "refresh": f.w.Refresh, "end browser": f.w.EndBrowser, "sign out": f.w.SignOut} {
+		if !seen[w] {
+			t.Errorf("Tab never reaches %s", name)
+		}
+	}
+	if seen[f.w.SignIn] || seen[f.w.Cancel] {
+		t.Errorf("Tab reaches hidden buttons")
+	}
+}
