@@ -38,6 +38,9 @@ type Options struct {
 	SaveProfile SaveProfile
 	// Tray is false when no tray host is there: closing the window quits.
 	Tray bool
+	// Hidden starts the app in the tray without showing the window (at
+	// login); ignored without a tray.
+	Hidden bool
 }
 
 // Run shows the window (and the tray icon), keeps the tokens fresh, and
@@ -56,8 +59,9 @@ func Run(ctx context.Context, o Options) error {
 	win.Diagnostics = func() string { return diagnostics(o, ctrl.State()) }
 	win.OnImport = func() { importDialog(win.Win, o, ctrl, ctx) }
 	win.OnEnterDetails = func() { setupWindow(a, win.Win, o, ctrl, ctx) }
+	hidden := o.Hidden && o.Tray
 	var visible atomic.Bool
-	visible.Store(true)
+	visible.Store(!hidden)
 	show := func() { fyne.Do(func() { visible.Store(true); win.Win.Show(); win.Win.RequestFocus() }) }
 
 	var tray *Tray
@@ -110,8 +114,12 @@ func Run(ctx context.Context, o Options) error {
 			}
 		}()
 	}
-	win.Win.Show()
-	o.Logger.Info("window shown")
+	if hidden {
+		o.Logger.Info("started in the tray, window hidden")
+	} else {
+		win.Win.Show()
+		o.Logger.Info("window shown")
+	}
 	a.Run()
 	cancel()
 	ctrl.Cancel()

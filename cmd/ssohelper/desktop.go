@@ -67,6 +67,7 @@ func (a *app) runDesktop(cmd *cobra.Command) error {
 		},
 		SaveProfile: a.saveProfile,
 		Tray:        trayHostPresent(a.env.Getenv),
+		Hidden:      a.g.hidden,
 	})
 }
 

@@ -18,6 +18,7 @@ type globals struct {
 	profile    string
 	verbose    bool
 	fileStore  bool
+	hidden     bool // desktop app: start in the tray
 }
 
 // app is one invocation: the OS dependencies plus the parsed global flags.
@@ -79,6 +80,7 @@ Exit codes: 0 ok, 1 error, 2 cancelled, 3 configuration or usage error,
 	pf.StringVar(&a.g.configPath, "config", "", "config file (default $SSOHELPER_CONFIG or <user config dir>/ssohelper/config.toml)")
 	pf.StringVarP(&a.g.profile, "profile", "p", "", "profile to use (default $SSOHELPER_PROFILE, then default_profile)")
 	pf.BoolVarP(&a.g.verbose, "verbose", "v", false, "debug logs on stderr (tokens are never logged)")
+	root.Flags().BoolVar(&a.g.hidden, "hidden", false, "desktop app: start in the tray without showing the window (for starting at login)")
 	pf.BoolVar(&a.g.fileStore, "insecure-file-store", false, "keep the vault key in a 0600 file instead of the system keyring (or $SSOHELPER_INSECURE_FILE_STORE=1)")
 	root.AddCommand(a.loginCmd(), a.tokenCmd(), a.statusCmd(), a.logoutCmd(), a.demoCmd(), a.configCmd())
 	strictArgs(root)
