@@ -16,6 +16,7 @@ import (
 
 	"github.com/ssohelper/ssohelper/assets"
 	"github.com/ssohelper/ssohelper/auth/config"
+	"github.com/ssohelper/ssohelper/auth/sanitize"
 )
 
 // Options are what Run needs; cmd wires them.
@@ -41,6 +42,9 @@ type Options struct {
 	// Hidden starts the app in the tray without showing the window (at
 	// login); ignored without a tray.
 	Hidden bool
+	// Messages are what later launches ask for (see Claim): "open" shows
+	// the window; anything else is refused and logged.
+	Messages <-chan string
 }
 
 // Run shows the window (and the tray icon), keeps the tokens fresh, and
@@ -102,6 +106,21 @@ func Run(ctx context.Context, o Options) error {
 		}
 	}()
 	go tick(ctx, ctrl, &visible)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case m := <-o.Messages:
+				if m != "open" {
+					o.Logger.Info("refused a message from another launch", "message", sanitizeShort(m))
+					continue
+				}
+				o.Logger.Info("window shown at the request of another launch")
+				show()
+			}
+		}
+	}()
 	if tray != nil {
 		go func() { // the tray host may miss the first title and icon
 			for _, d := range []time.Duration{time.Second, 2 * time.Second, 7 * time.Second} {
@@ -219,6 +238,16 @@ func setupWindow(a fyne.App, parent fyne.Window, o Options, ctrl *Controller, ct
 	w.SetContent(form.Content)
 	w.Resize(WindowSize)
 	w.Show()
+}
+
+// sanitizeShort makes a message from another process safe and short for
+// the log.
+func sanitizeShort(s string) string {
+	s = sanitize.Text(s)
+	if len(s) > 100 {
+		s = s[:100] + "..."
+	}
+	return s
 }
 
 // readAllLimited reads r whole, refusing more than max bytes.

@@ -51,6 +51,24 @@ func (a *app) runDesktop(cmd *cobra.Command) error {
 	log := slog.New(slog.NewTextHandler(io.MultiWriter(sinks...), &slog.HandlerOptions{Level: level}))
 	a.appLog = log
 
+	// One app per user: a second launch raises the first one's window.
+	msgs := make(chan string, 4)
+	release, err := desktopapp.Claim(desktopapp.SocketPath(a.env.Getenv), "open", func(m string) {
+		select {
+		case msgs <- m:
+		default:
+		}
+	})
+	if errors.Is(err, desktopapp.ErrRunning) {
+		fmt.Fprintln(a.env.Stderr, "ssohelper is already running; its window is shown now.")
+		return nil
+	}
+	if err != nil {
+		log.Info("running without the single-instance socket", "err", err)
+	} else {
+		defer release()
+	}
+
 	fyneapp.SetMetadata(fyne.AppMetadata{ID: appID, Name: "ssohelper", Version: version})
 	fa := fyneapp.NewWithID(appID)
 	return desktopapp.Run(cmd.Context(), desktopapp.Options{
@@ -68,6 +86,7 @@ func (a *app) runDesktop(cmd *cobra.Command) error {
 		SaveProfile: a.saveProfile,
 		Tray:        trayHostPresent(a.env.Getenv),
 		Hidden:      a.g.hidden,
+		Messages:    msgs,
 	})
 }
 

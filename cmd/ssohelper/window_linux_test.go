@@ -177,6 +177,16 @@ func TestDesktopRealWindow(t *testing.T) {
 		t.Errorf("saved sign-in of %q; want the designer's", s.Claims.Email)
 	}
 
+	// A second launch raises this window and stops.
+	second := exec.Command(ssohelperBinary(t))
+	second.Env = append(env, "DISPLAY="+display)
+	if out, err := second.CombinedOutput(); err != nil || !strings.Contains(string(out), "already running") {
+		t.Errorf("second launch: %v, %q; want exit 0 saying the app already runs", err, out)
+	}
+	app.waitLog("window shown at the request of another launch")
+	_ = app.cmd.Process.Kill()
+	_ = app.cmd.Wait()
+
 	// First run: no configuration.
 	firstEnv := append(env[:len(env):len(env)], config.EnvConfig+"="+filepath.Join(t.TempDir(), "none.toml"))
 	first := startDesktop(t, display, firstEnv)

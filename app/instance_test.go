@@ -1,0 +1,55 @@
+//go:build unix
+
+package app
+
+import (
+	"errors"
+	"net"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestClaim: the first launch claims the socket, a second one hands it
+// its message and stops, and a socket left by a crashed app is replaced.
+func TestClaim(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	path := filepath.Join(dir, "ssohelper.sock")
+	got := make(chan string, 4)
+	release, err := Claim(path, "open", func(m string) { got <- m })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("socket: %v, %v; want mode 0600", fi, err)
+	}
+	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("socket dir: %v, %v; want mode 0700", fi, err)
+	}
+	if _, err := Claim(path, "open", func(string) { t.Error("the second launch got a message") }); !errors.Is(err, ErrRunning) {
+		t.Fatalf("second launch: got %v; want ErrRunning", err)
+	}
+	if m := <-got; m != "open" {
+		t.Errorf("the running app got %q; want open", m)
+	}
+	release()
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("socket left after release (%v)", err)
+	}
+
+	// A crashed app: the socket file is there, nobody listens.
+	l, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.(*net.UnixListener).SetUnlinkOnClose(false)
+	l.Close()
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("stale socket not there: %v", err)
+	}
+	release, err = Claim(path, "open", func(string) {})
+	if err != nil {
+		t.Fatalf("claiming over a stale socket: %v", err)
+	}
+	release()
+}
