@@ -93,11 +93,7 @@ func (a *app) runDesktop(cmd *cobra.Command) error {
 // saveProfile adds p to the config file (the default when the file has
 // none) and stores its secrets as `config set-secret` does.
 func (a *app) saveProfile(p config.Profile, clientSecret, platformSecret string) error {
-	path, err := a.configPath()
-	if err != nil {
-		return err
-	}
-	f, err := config.Load(path)
+	path, f, err := a.configFile()
 	if err != nil {
 		return err
 	}
@@ -151,11 +147,7 @@ func (a *app) describeProfile(name string) string {
 type desktopBackend struct{ a *app }
 
 func (b *desktopBackend) Profiles() ([]string, string, error) {
-	path, err := b.a.configPath()
-	if err != nil {
-		return nil, "", err
-	}
-	f, err := config.Load(path)
+	_, f, err := b.a.configFile()
 	if err != nil {
 		return nil, "", err
 	}

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/ssohelper/ssohelper/auth/authtest"
-	"github.com/ssohelper/ssohelper/auth/config"
 )
 
 // desktopBenchEnv signs in on the emulator (file store) and returns the
@@ -27,12 +26,7 @@ func desktopBenchEnv(b *testing.B) (*harness, []string) {
 	h := newHarness(b, authtest.Options{})
 	h.useFileStore()
 	h.mustRun(goBrowser("designer", "Design-2026!"), "login")
-	home := b.TempDir()
-	env := h.procEnv(scrubbedEnv(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, "config"),
-		"XDG_CACHE_HOME="+filepath.Join(home, "cache"), "XDG_RUNTIME_DIR="+b.TempDir(),
-		"DBUS_SESSION_BUS_ADDRESS="+addr, "PATH="+os.Getenv("PATH"),
-		envFileStore+"=1", config.EnvPlatformSecret+"="+h.env[config.EnvPlatformSecret])
-	return h, env
+	return h, desktopEnv(b, h, "DBUS_SESSION_BUS_ADDRESS="+addr, "PATH="+os.Getenv("PATH"))
 }
 
 // BenchmarkDesktopLaunch is launch to window shown (the app's own log

@@ -137,11 +137,7 @@ func (a *app) logoutAll(ctx context.Context, purge, force bool) error {
 	if err != nil {
 		return err
 	}
-	path, err := a.configPath()
-	if err != nil {
-		return err
-	}
-	f, err := config.Load(path)
+	_, f, err := a.configFile()
 	if err != nil {
 		return err
 	}

@@ -29,22 +29,29 @@ func (a *app) configPath() (string, error) {
 	return config.Path()
 }
 
+// configFile loads the config file: its path and content (empty when it
+// does not exist).
+func (a *app) configFile() (string, *config.File, error) {
+	path, err := a.configPath()
+	if err != nil {
+		return "", nil, err
+	}
+	f, err := config.Load(path)
+	return path, f, err
+}
+
 // profile loads the selected profile and applies flag and environment
 // overrides (flags win). With no config file, --issuer and --client-id
 // alone make an ad-hoc profile named "default" that hands out the
 // provider's tokens (platform kind "none").
 func (a *app) profile(flags config.Overrides) (config.Profile, error) {
-	path, err := a.configPath()
+	path, f, err := a.configFile()
 	if err != nil {
 		return config.Profile{}, err
 	}
 	env := config.FromEnv(a.env.Getenv)
 	o := env
 	merge(&o, flags)
-	f, err := config.Load(path)
-	if err != nil {
-		return config.Profile{}, err
-	}
 	if len(f.Profiles) == 0 && (o.Issuer == "" || o.ClientID == "") {
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 			switch {

@@ -18,7 +18,6 @@ import (
 	"github.com/godbus/dbus/v5"
 
 	"github.com/ssohelper/ssohelper/auth/authtest"
-	"github.com/ssohelper/ssohelper/auth/config"
 )
 
 // sessionBus starts a private D-Bus session daemon and returns its address.
@@ -181,11 +180,7 @@ func TestDesktopRealTray(t *testing.T) {
 			h.useFileStore()
 			h.mustRun(goBrowser("designer", "Design-2026!"), "login")
 
-			home := t.TempDir()
-			env := h.procEnv(scrubbedEnv(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, "config"),
-				"XDG_CACHE_HOME="+filepath.Join(home, "cache"), "XDG_RUNTIME_DIR="+t.TempDir(),
-				"DBUS_SESSION_BUS_ADDRESS="+addr, "PATH="+os.Getenv("PATH"),
-				envFileStore+"=1", config.EnvPlatformSecret+"="+h.env[config.EnvPlatformSecret])
+			env := desktopEnv(t, h, "DBUS_SESSION_BUS_ADDRESS="+addr, "PATH="+os.Getenv("PATH"))
 			app := startDesktop(t, display, env)
 			item := host.item(t, 1)
 

@@ -135,11 +135,7 @@ func TestDesktopRealWindow(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(bin, "xdg-open"), []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	home := t.TempDir()
-	env := h.procEnv(scrubbedEnv(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, "config"),
-		"XDG_CACHE_HOME="+filepath.Join(home, "cache"), "XDG_RUNTIME_DIR="+t.TempDir(),
-		envFileStore+"=1", config.EnvPlatformSecret+"="+h.env[config.EnvPlatformSecret],
-		"PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	env := desktopEnv(t, h, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 
 	app := startDesktop(t, display, env)
 	app.waitLog("window shown")
@@ -211,6 +207,18 @@ func ocr(t *testing.T, path string) string {
 		t.Fatalf("tesseract: %v", err)
 	}
 	return string(out)
+}
+
+// desktopEnv is the environment of a desktop app process on h's config
+// and file store: a private home, cache and runtime dir, and nothing of
+// the test's display or bus. extra (PATH, DBUS_SESSION_BUS_ADDRESS, …)
+// comes last.
+func desktopEnv(t testing.TB, h *harness, extra ...string) []string {
+	home := t.TempDir()
+	env := h.procEnv(scrubbedEnv(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, "config"),
+		"XDG_CACHE_HOME="+filepath.Join(home, "cache"), "XDG_RUNTIME_DIR="+t.TempDir(),
+		envFileStore+"=1", config.EnvPlatformSecret+"="+h.env[config.EnvPlatformSecret])
+	return append(env, extra...)
 }
 
 // scrubbedEnv is the test's environment without display, bus and
