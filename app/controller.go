@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"sync"
@@ -314,6 +315,24 @@ func (c *Controller) SwitchProfile(ctx context.Context, name string) {
 		s.Profile, s.Issuer, s.WarnBefore, s.SignIn, s.Phase, s.Note, s.Copied = name, info.Issuer, info.WarnBefore, nil, PhaseSignedOut, "", time.Time{}
 	})
 	c.Reload(ctx)
+}
+
+// HandleMessage acts on a message from another launch or an ssohelper://
+// link (see Link): it reports whether to show the window. "login P"
+// switches to profile P so the window offers its sign-in; the user still
+// clicks. Anything else is refused with an error, for the log.
+func (c *Controller) HandleMessage(ctx context.Context, m string) (show bool, err error) {
+	l, err := parseMessage(m)
+	if err != nil {
+		return false, err
+	}
+	if l.Action == "login" && l.Profile != "" {
+		if !contains(c.State().Profiles, l.Profile) {
+			return false, fmt.Errorf("a link asked for profile %s, which is not configured", l.Profile)
+		}
+		c.SwitchProfile(ctx, l.Profile)
+	}
+	return true, nil
 }
 
 // Wait returns when the actions started so far have finished (tests, and

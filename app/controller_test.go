@@ -323,3 +323,30 @@ func TestControllerProfiles(t *testing.T) {
 		t.Errorf("no profiles: phase %v; want first run", c2.State().Phase)
 	}
 }
+
+func TestControllerHandleMessage(t *testing.T) {
+	b := newFakeBackend("work", "test")
+	c, _, _ := newController(b, &fakeClock{t: t0})
+	c.Load(context.Background())
+	tests := []struct {
+		msg         string
+		wantShow    bool
+		wantProfile string
+	}{
+		{"open", true, "work"},
+		{"login test", true, "test"},
+		{"login", true, "test"},
+		{"login nope", false, "test"},
+		{"logout", false, "test"},
+		{"login ../x", false, "test"},
+	}
+	for _, tt := range tests {
+		show, err := c.HandleMessage(context.Background(), tt.msg)
+		if show != tt.wantShow || (err == nil) != tt.wantShow || c.State().Profile != tt.wantProfile {
+			t.Errorf("%q: show %v, err %v, profile %q; want %v, %q", tt.msg, show, err, c.State().Profile, tt.wantShow, tt.wantProfile)
+		}
+		if c.State().Phase == PhaseWaiting {
+			t.Errorf("%q started a sign-in; a link never does", tt.msg)
+		}
+	}
+}

@@ -42,8 +42,9 @@ type Options struct {
 	// Hidden starts the app in the tray without showing the window (at
 	// login); ignored without a tray.
 	Hidden bool
-	// Messages are what later launches ask for (see Claim): "open" shows
-	// the window; anything else is refused and logged.
+	// Messages are what later launches and ssohelper:// links ask for (see
+	// Claim and Link): the window shows; anything else is refused and
+	// logged.
 	Messages <-chan string
 }
 
@@ -112,11 +113,11 @@ func Run(ctx context.Context, o Options) error {
 			case <-ctx.Done():
 				return
 			case m := <-o.Messages:
-				if m != "open" {
-					o.Logger.Info("refused a message from another launch", "message", sanitizeShort(m))
+				if _, err := ctrl.HandleMessage(ctx, m); err != nil {
+					o.Logger.Info("refused a message from another launch", "message", sanitizeShort(m), "err", err)
 					continue
 				}
-				o.Logger.Info("window shown at the request of another launch")
+				o.Logger.Info("window shown at the request of another launch", "message", sanitizeShort(m))
 				show()
 			}
 		}

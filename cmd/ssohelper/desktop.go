@@ -31,9 +31,21 @@ const appID = "io.ssohelper.desktop" // as in FyneApp.toml
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
 
-// runDesktop starts the desktop app: the window and the tray icon. Only
-// this path initialises Fyne; every subcommand works without a display.
-func (a *app) runDesktop(cmd *cobra.Command) error {
+// isLink reports whether a lone argument is an ssohelper:// link.
+func isLink(arg string) bool { return desktopapp.IsLink(arg) }
+
+// runDesktop starts the desktop app: the window and the tray icon, or
+// hands an ssohelper:// link (args) to the app that runs. Only this path
+// initialises Fyne; every subcommand works without a display.
+func (a *app) runDesktop(cmd *cobra.Command, args []string) error {
+	msg := "open"
+	if len(args) == 1 {
+		l, err := desktopapp.ParseLink(args[0])
+		if err != nil {
+			return usagef("refused the link: %v", err)
+		}
+		msg = l.Message()
+	}
 	logDir := filepath.Join(cacheDir(), "ssohelper")
 	logFile, err := desktopapp.OpenLog(logDir)
 	if err != nil {
@@ -53,7 +65,10 @@ func (a *app) runDesktop(cmd *cobra.Command) error {
 
 	// One app per user: a second launch raises the first one's window.
 	msgs := make(chan string, 4)
-	release, err := desktopapp.Claim(desktopapp.SocketPath(a.env.Getenv), "open", func(m string) {
+	if msg != "open" {
+		msgs <- msg // started by a link: act on it once the app runs
+	}
+	release, err := desktopapp.Claim(desktopapp.SocketPath(a.env.Getenv), msg, func(m string) {
 		select {
 		case msgs <- m:
 		default:

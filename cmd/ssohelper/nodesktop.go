@@ -11,8 +11,11 @@ import (
 // hasDesktop says whether this build has the desktop app.
 const hasDesktop = false
 
+// isLink: a build without the desktop app handles no ssohelper:// links.
+func isLink(string) bool { return false }
+
 // runDesktop, in a build without the desktop app, prints help on stderr.
-func (a *app) runDesktop(cmd *cobra.Command) error {
+func (a *app) runDesktop(cmd *cobra.Command, _ []string) error {
 	cmd.SetOut(a.env.Stderr)
 	if err := cmd.Help(); err != nil {
 		return err

@@ -69,7 +69,7 @@ Exit codes: 0 ok, 1 error, 2 cancelled, 3 configuration or usage error,
 		Args:          unknownCommand,
 		// No command: the desktop app (or, in a build without it, help on
 		// stderr: nobody asked for help on stdout).
-		RunE: func(cmd *cobra.Command, _ []string) error { return a.runDesktop(cmd) },
+		RunE: func(cmd *cobra.Command, args []string) error { return a.runDesktop(cmd, args) },
 	}
 	root.SetOut(a.env.Stdout) // help and completion scripts are read or piped
 
@@ -90,8 +90,8 @@ Exit codes: 0 ok, 1 error, 2 cancelled, 3 configuration or usage error,
 // unknownCommand rejects arguments of the root command, which are
 // mistyped commands, and suggests the closest real ones.
 func unknownCommand(cmd *cobra.Command, args []string) error {
-	if len(args) == 0 {
-		return nil
+	if len(args) == 0 || (len(args) == 1 && isLink(args[0])) {
+		return nil // the desktop app, or a link it handles
 	}
 	msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
 	if cmd.SuggestionsMinimumDistance <= 0 {

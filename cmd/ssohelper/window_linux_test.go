@@ -180,6 +180,19 @@ func TestDesktopRealWindow(t *testing.T) {
 		t.Errorf("second launch: %v, %q; want exit 0 saying the app already runs", err, out)
 	}
 	app.waitLog("window shown at the request of another launch")
+	// An ssohelper:// link offers the profile's sign-in; a bad one is refused.
+	link := exec.Command(ssohelperBinary(t), "ssohelper://login?profile=work")
+	link.Env = append(env, "DISPLAY="+display)
+	if out, err := link.CombinedOutput(); err != nil {
+		t.Errorf("link launch: %v, %q", err, out)
+	}
+	app.waitLog(`message="login work"`)
+	bad := exec.Command(ssohelperBinary(t), "ssohelper://logout")
+	bad.Env = append(env, "DISPLAY="+display)
+	out, err := bad.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitConfig || !strings.Contains(string(out), "refused the link") {
+		t.Errorf("bad link: %v, %q; want exit 3 refusing it", err, out)
+	}
 	_ = app.cmd.Process.Kill()
 	_ = app.cmd.Wait()
 
