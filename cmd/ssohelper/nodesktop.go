@@ -11,6 +11,9 @@ import (
 // hasDesktop says whether this build has the desktop app.
 const hasDesktop = false
 
+// desktopCommands: a build without the desktop app has none.
+func (a *app) desktopCommands() []*cobra.Command { return nil }
+
 // isLink: a build without the desktop app handles no ssohelper:// links.
 func isLink(string) bool { return false }
 
