@@ -65,8 +65,7 @@ func NewWindow(a fyne.App, ctrl *Controller, icon fyne.Resource) *Window {
 	w.Lines = container.New(layout.NewFormLayout())
 	w.Spinner = widget.NewActivity()
 	w.Countdown = widget.NewLabel("")
-	w.Hint = wrapped()
-	w.Hint.Importance = widget.LowImportance
+	w.Hint = wrapped() // normal contrast: it is advice people need to read
 	w.Warning = wrapped()
 	w.Warning.Importance = widget.WarningImportance
 	w.detailTxt = wrapped()
@@ -112,8 +111,8 @@ func NewWindow(a fyne.App, ctrl *Controller, icon fyne.Resource) *Window {
 	body := container.NewVBox(
 		w.profileRow, w.Heading, w.Text, w.Warning, w.Lines,
 		w.spinnerRow,
-		w.SignIn, w.Cancel, w.CopyLink, w.Hint,
-		w.Refresh, w.EndBrowser, w.SignOut,
+		w.SignIn, w.Cancel, w.CopyLink,
+		w.Refresh, w.EndBrowser, w.SignOut, w.Hint,
 		w.Import, w.EnterDetails,
 		w.Details, w.CopyDiag,
 	)
