@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ssohelper/ssohelper/auth"
@@ -67,6 +68,7 @@ type Controller struct {
 	cancel   context.CancelFunc // of the sign-in under way
 	copied   string             // the token put on the clipboard
 	actionWG sync.WaitGroup
+	running  atomic.Int32 // actions under way
 }
 
 // DefaultWarnBefore is the default warning time before a sign-in's hard end.
@@ -339,10 +341,16 @@ func (c *Controller) HandleMessage(ctx context.Context, m string) (show bool, er
 // a clean quit).
 func (c *Controller) Wait() { c.actionWG.Wait() }
 
+// Working reports whether an action (sign-in, sign-out, refresh, copy)
+// is under way.
+func (c *Controller) Working() bool { return c.running.Load() > 0 }
+
 func (c *Controller) run(fn func()) {
 	c.actionWG.Add(1)
+	c.running.Add(1)
 	go func() {
 		defer c.actionWG.Done()
+		defer c.running.Add(-1)
 		fn()
 	}()
 }

@@ -19,6 +19,9 @@ import (
 // Claim handed it the message instead.
 var ErrRunning = errors.New("ssohelper is already running")
 
+// errNoConfirm: the instance accepted a message but did not answer "ok".
+var errNoConfirm = errors.New("the running instance did not confirm")
+
 // Instance limits: a message is one short line, read within a few seconds.
 const (
 	maxMessage     = 4 << 10
@@ -42,20 +45,34 @@ func cacheDirOr(fallback string) string {
 	return fallback
 }
 
+// Instance is this process's claim on the single-instance socket.
+type Instance struct {
+	l    *net.UnixListener
+	path string
+	done chan struct{}
+}
+
 // Claim makes this process the desktop app of the user: it listens on the
 // unix socket at path (mode 0600, in a 0700 directory) and calls onMessage
 // with each line another launch sends. If another instance answers on the
 // socket, Claim sends it msg (for example "open": raise the window) and
 // returns ErrRunning. A socket left by a crashed app (nobody answers) is
-// replaced. Call release when the app quits.
-func Claim(path, msg string, onMessage func(string)) (release func(), err error) {
+// replaced. Call Release when the app quits.
+func Claim(path, msg string, onMessage func(string)) (*Instance, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("single-instance socket: %w", err)
 	}
-	for range 3 { // two launches at once: one listens, the other then dials
-		if err := send(path, msg); err == nil {
+	for try := range 4 { // two launches at once: one listens, the other then dials
+		err := send(path, msg)
+		switch {
+		case err == nil:
 			return nil, ErrRunning
-		} else if !stale(err) {
+		case errors.Is(err, errNoConfirm) && try < 3:
+			// The app took the line but did not answer: it is switching
+			// between its window and tray processes. Ask again.
+			time.Sleep(200 * time.Millisecond)
+			continue
+		case !stale(err):
 			return nil, fmt.Errorf("single-instance socket %s: %w", path, err)
 		}
 		_ = os.Remove(path) // a crashed app's socket
@@ -66,15 +83,59 @@ func Claim(path, msg string, onMessage func(string)) (release func(), err error)
 		if err != nil {
 			return nil, fmt.Errorf("single-instance socket %s: %w", path, err)
 		}
-		done := make(chan struct{})
-		go serve(l, onMessage, done)
-		return func() {
-			l.Close()
-			<-done
-			_ = os.Remove(path)
-		}, nil
+		return start(l.(*net.UnixListener), path, onMessage), nil
 	}
 	return nil, fmt.Errorf("single-instance socket %s: another launch keeps taking it", path)
+}
+
+// Adopt takes over the socket a previous program image of this process
+// listened on (see Inheritable): the switch between the window and the
+// tray process keeps the socket, so no launch in between finds it free.
+func Adopt(fd uintptr, path string, onMessage func(string)) (*Instance, error) {
+	f := os.NewFile(fd, path)
+	if f == nil {
+		return nil, fmt.Errorf("single-instance socket: inherited descriptor %d is not open", fd)
+	}
+	defer f.Close()
+	l, err := net.FileListener(f)
+	if err != nil {
+		return nil, fmt.Errorf("single-instance socket: inherited descriptor %d: %w", fd, err)
+	}
+	ul, ok := l.(*net.UnixListener)
+	if !ok {
+		l.Close()
+		return nil, fmt.Errorf("single-instance socket: inherited descriptor %d is not a unix socket", fd)
+	}
+	ul.SetUnlinkOnClose(false)
+	return start(ul, path, onMessage), nil
+}
+
+func start(l *net.UnixListener, path string, onMessage func(string)) *Instance {
+	in := &Instance{l: l, path: path, done: make(chan struct{})}
+	go serve(l, onMessage, in.done)
+	return in
+}
+
+// Release stops listening and removes the socket: the app quits.
+func (in *Instance) Release() {
+	in.l.Close()
+	<-in.done
+	_ = os.Remove(in.path)
+}
+
+// Inheritable returns a duplicate of the listening socket that survives
+// exec, for the next program image to Adopt. Keep the file referenced
+// until the exec.
+func (in *Instance) Inheritable() (*os.File, error) {
+	f, err := in.l.File() // a duplicate, closed on exec
+	if err != nil {
+		return nil, fmt.Errorf("single-instance socket: %w", err)
+	}
+	if _, _, errno := syscall.Syscall(syscall.SYS_FCNTL, f.Fd(), syscall.F_SETFD, 0); errno != 0 {
+		f.Close()
+		return nil, fmt.Errorf("single-instance socket: keeping it open across exec: %w", errno)
+	}
+	return f, nil
 }
 
 // listenPrivate listens on path with a socket only the user can open (its
@@ -106,7 +167,7 @@ func send(path, msg string) error {
 	// Wait for the instance's "ok", so the message is known to have arrived.
 	line, err := bufio.NewReader(io.LimitReader(c, 16)).ReadString('\n')
 	if err != nil || line != "ok\n" {
-		return fmt.Errorf("the running instance did not confirm: %w", errors.Join(err, errors.New(strings.TrimSpace(line))))
+		return fmt.Errorf("%w: %w", errNoConfirm, errors.Join(err, errors.New(strings.TrimSpace(line))))
 	}
 	return nil
 }

@@ -16,6 +16,12 @@ func SocketPath(func(string) string) string {
 	return filepath.Join(os.TempDir(), "ssohelper.sock")
 }
 
+// Instance is a no-op here.
+type Instance struct{}
+
+// Release does nothing.
+func (*Instance) Release() {}
+
 // Claim: single instance on Windows (a named pipe) is not built yet; every
 // launch runs.
-func Claim(string, string, func(string)) (func(), error) { return func() {}, nil }
+func Claim(string, string, func(string)) (*Instance, error) { return &Instance{}, nil }

@@ -16,7 +16,7 @@ func TestClaim(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "run")
 	path := filepath.Join(dir, "ssohelper.sock")
 	got := make(chan string, 4)
-	release, err := Claim(path, "open", func(m string) { got <- m })
+	in, err := Claim(path, "open", func(m string) { got <- m })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestClaim(t *testing.T) {
 	if m := <-got; m != "open" {
 		t.Errorf("the running app got %q; want open", m)
 	}
-	release()
+	in.Release()
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Errorf("socket left after release (%v)", err)
 	}
@@ -47,9 +47,42 @@ func TestClaim(t *testing.T) {
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("stale socket not there: %v", err)
 	}
-	release, err = Claim(path, "open", func(string) {})
+	in, err = Claim(path, "open", func(string) {})
 	if err != nil {
 		t.Fatalf("claiming over a stale socket: %v", err)
 	}
-	release()
+	in.Release()
+}
+
+// TestAdopt: the socket survives the switch between images: a duplicate
+// made Inheritable is adopted (as after exec) and answers launches, and no
+// launch in between finds the socket free.
+func TestAdopt(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ssohelper.sock")
+	in, err := Claim(path, "open", func(string) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := in.Inheritable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The old image stops serving without removing the socket, as exec does.
+	in.l.Close()
+	<-in.done
+	got := make(chan string, 1)
+	adopted, err := Adopt(f.Fd(), path, func(m string) { got <- m })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer adopted.Release()
+	if _, err := Claim(path, "login work", func(string) { t.Error("the second launch got a message") }); !errors.Is(err, ErrRunning) {
+		t.Fatalf("launch after the switch: got %v; want ErrRunning", err)
+	}
+	if m := <-got; m != "login work" {
+		t.Errorf("the adopted socket got %q", m)
+	}
+	if _, err := Adopt(^uintptr(0)>>1, path, func(string) {}); err == nil {
+		t.Error("adopting a descriptor that is not open worked")
+	}
 }

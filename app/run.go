@@ -46,11 +46,19 @@ type Options struct {
 	// Claim and Link): the window shows; anything else is refused and
 	// logged.
 	Messages <-chan string
+	// LightTray: once the window is closed to the tray and nothing needs
+	// Fyne, Run ends with a handover to the tray image (RunTray), which
+	// idles without Fyne's 60 Hz loop. Linux only (see doc.go).
+	LightTray bool
+	// Start is what to do first when the tray image handed over (see
+	// Handover); empty: show the window (unless Hidden).
+	Start string
 }
 
 // Run shows the window (and the tray icon), keeps the tokens fresh, and
-// returns when the user quits.
-func Run(ctx context.Context, o Options) error {
+// returns when the user quits, or with a handover to the tray image when
+// the window is closed (Options.LightTray).
+func Run(ctx context.Context, o Options) (Handover, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	a := o.App
@@ -64,19 +72,44 @@ func Run(ctx context.Context, o Options) error {
 	win.Diagnostics = func() string { return diagnostics(o, ctrl.State()) }
 	win.OnImport = func() { importDialog(win.Win, o, ctrl, ctx) }
 	win.OnEnterDetails = func() { setupWindow(a, win.Win, o, ctrl, ctx) }
-	hidden := o.Hidden && o.Tray
+	hidden := (o.Hidden || o.Start == StartCopy) && o.Tray
 	var visible atomic.Bool
 	visible.Store(!hidden)
 	show := func() { fyne.Do(func() { visible.Store(true); win.Win.Show(); win.Win.RequestFocus() }) }
 
+	// Hand over to the tray image once the window is hidden and nothing
+	// needs Fyne: no sign-in waiting, no action under way, no copied token
+	// to clear, no first-run setup. Call on the UI thread.
+	var next Handover
+	leave := func() {
+		s := ctrl.State()
+		if !o.LightTray || next.To != ImageQuit || visible.Load() || ctrl.Working() ||
+			s.Phase == PhaseWaiting || s.Phase == PhaseFirstRun || !s.Copied.IsZero() {
+			return
+		}
+		next = Handover{To: ImageTray}
+		o.Logger.Info("window closed: continuing as the tray process")
+		a.Quit()
+	}
+
 	var tray *Tray
+	closeWindow := a.Quit
 	if desk, ok := a.(desktop.App); ok && o.Tray {
 		tray = NewTray(desk, ctrl, "ssohelper", show)
-		win.Win.SetCloseIntercept(func() { visible.Store(false); win.Win.Hide() })
+		closeWindow = func() {
+			visible.Store(false)
+			win.Win.Hide()
+			o.Logger.Debug("window hidden in the tray")
+			leave()
+		}
 	} else {
 		o.Logger.Info("no system tray: closing the window quits ssohelper")
-		win.Win.SetCloseIntercept(a.Quit)
 	}
+	win.Win.SetCloseIntercept(closeWindow)
+	// Ctrl+W closes the window, as in other desktop apps. (Window.Close
+	// would skip the intercept and destroy it.)
+	win.Win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyW, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) { closeWindow() })
 	ctrl.Subscribe(func(s State) {
 		v := ViewOf(s)
 		if !o.Tray {
@@ -87,25 +120,12 @@ func Run(ctx context.Context, o Options) error {
 			if tray != nil {
 				tray.Render(s)
 			}
+			leave()
 		})
 		logPhase(o.Logger, s)
 	})
 	ctrl.Load(ctx)
-
-	wake := make(chan struct{}, 1)
-	go (&Refresher{Ctrl: ctrl}).Run(ctx, wake)
-	go func() {
-		err := WatchDir(ctx, o.DataDir, o.Logger, func() {
-			ctrl.Reload(ctx)
-			select {
-			case wake <- struct{}{}:
-			default:
-			}
-		})
-		if err != nil {
-			o.Logger.Info("not watching for sign-ins by other processes", "err", err)
-		}
-	}()
+	keepFresh(ctx, ctrl, o.DataDir, o.Logger)
 	go tick(ctx, ctrl, &visible)
 	go func() {
 		for {
@@ -134,6 +154,20 @@ func Run(ctx context.Context, o Options) error {
 			}
 		}()
 	}
+	a.Lifecycle().SetOnStarted(func() {
+		switch o.Start {
+		case StartCopy:
+			ctrl.CopyToken()
+			leave() // nothing copied (signed out): back to the tray
+		case StartSignIn:
+			ctrl.SignIn()
+		}
+	})
+	if o.Start != "" && o.Start != StartOpen && o.Start != StartSignIn && o.Start != StartCopy {
+		if _, err := ctrl.HandleMessage(ctx, o.Start); err != nil {
+			o.Logger.Info("refused a message from another launch", "message", sanitizeShort(o.Start), "err", err)
+		}
+	}
 	if hidden {
 		o.Logger.Info("started in the tray, window hidden")
 	} else {
@@ -144,15 +178,34 @@ func Run(ctx context.Context, o Options) error {
 	cancel()
 	ctrl.Cancel()
 	ctrl.Wait()
-	return nil
+	return next, nil
 }
 
-// tick moves countdowns on: every second while the window shows, every
-// minute while it is hidden.
+// keepFresh starts the refresher and the watcher of the saved sign-ins:
+// a change by another process reloads the state and wakes the refresher.
+func keepFresh(ctx context.Context, ctrl *Controller, dataDir string, log *slog.Logger) {
+	wake := make(chan struct{}, 1)
+	go (&Refresher{Ctrl: ctrl}).Run(ctx, wake)
+	go func() {
+		err := WatchDir(ctx, dataDir, log, func() {
+			ctrl.Reload(ctx)
+			select {
+			case wake <- struct{}{}:
+			default:
+			}
+		})
+		if err != nil {
+			log.Info("not watching for sign-ins by other processes", "err", err)
+		}
+	}()
+}
+
+// tick moves countdowns on: every second while the window shows or a
+// copied token waits to be cleared, every minute otherwise.
 func tick(ctx context.Context, ctrl *Controller, visible *atomic.Bool) {
 	for {
 		d := time.Minute
-		if visible.Load() {
+		if visible.Load() || !ctrl.State().Copied.IsZero() {
 			d = time.Second
 		}
 		select {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -38,8 +39,14 @@ func isLink(arg string) bool { return desktopapp.IsLink(arg) }
 // hands an ssohelper:// link (args) to the app that runs. Only this path
 // initialises Fyne; every subcommand works without a display.
 func (a *app) runDesktop(cmd *cobra.Command, args []string) error {
+	// The app switches between its window and tray images by exec (see
+	// package app); a handover in the environment says which one is next.
+	prev, inherited, err := takeHandover(a.env.Getenv)
+	if err != nil {
+		return err
+	}
 	msg := "open"
-	if len(args) == 1 {
+	if prev == nil && len(args) == 1 {
 		l, err := desktopapp.ParseLink(args[0])
 		if err != nil {
 			return usagef("refused the link: %v", err)
@@ -65,44 +72,104 @@ func (a *app) runDesktop(cmd *cobra.Command, args []string) error {
 
 	// One app per user: a second launch raises the first one's window.
 	msgs := make(chan string, 4)
-	if msg != "open" {
-		msgs <- msg // started by a link: act on it once the app runs
-	}
-	release, err := desktopapp.Claim(desktopapp.SocketPath(a.env.Getenv), msg, func(m string) {
+	onMessage := func(m string) {
 		select {
 		case msgs <- m:
 		default:
 		}
-	})
+	}
+	var inst *desktopapp.Instance
+	if prev != nil {
+		inst, err = desktopapp.Adopt(inherited, desktopapp.SocketPath(a.env.Getenv), onMessage)
+	} else {
+		if msg != "open" {
+			msgs <- msg // started by a link: act on it once the app runs
+		}
+		inst, err = desktopapp.Claim(desktopapp.SocketPath(a.env.Getenv), msg, onMessage)
+	}
 	if errors.Is(err, desktopapp.ErrRunning) {
 		fmt.Fprintln(a.env.Stderr, "ssohelper is already running; its window is shown now.")
 		return nil
 	}
 	if err != nil {
 		log.Info("running without the single-instance socket", "err", err)
-	} else {
-		defer release()
+		inst = nil
 	}
 
-	fyneapp.SetMetadata(fyne.AppMetadata{ID: appID, Name: "ssohelper", Version: version})
-	fa := fyneapp.NewWithID(appID)
-	return desktopapp.Run(cmd.Context(), desktopapp.Options{
-		App: fa, Backend: &desktopBackend{a: a}, Logger: log, Log: logFile, Version: version,
-		DataDir:  a.env.DataDir,
-		Describe: a.describeProfile,
-		Import: func(data []byte) error {
-			path, err := a.configPath()
-			if err != nil {
+	tray := trayHostPresent(a.env.Getenv)
+	// The tray image needs the socket to hand over (see takeHandover).
+	light := desktopapp.LightTraySupported && tray && inst != nil
+	next := desktopapp.Handover{To: desktopapp.ImageWindow}
+	switch {
+	case prev != nil:
+		next = *prev
+	case a.g.hidden && light:
+		next = desktopapp.Handover{To: desktopapp.ImageTray}
+	}
+	switch next.To {
+	case desktopapp.ImageTray:
+		next, err = desktopapp.RunTray(cmd.Context(), desktopapp.TrayOptions{
+			Backend: &desktopBackend{a: a}, Logger: log, DataDir: a.env.DataDir, Messages: msgs,
+		})
+	case desktopapp.ImageWindow:
+		fyneapp.SetMetadata(fyne.AppMetadata{ID: appID, Name: "ssohelper", Version: version})
+		next, err = desktopapp.Run(cmd.Context(), desktopapp.Options{
+			App: fyneapp.NewWithID(appID), Backend: &desktopBackend{a: a}, Logger: log, Log: logFile, Version: version,
+			DataDir:  a.env.DataDir,
+			Describe: a.describeProfile,
+			Import: func(data []byte) error {
+				path, err := a.configPath()
+				if err != nil {
+					return err
+				}
+				_, err = config.Import(data, path)
 				return err
-			}
-			_, err = config.Import(data, path)
-			return err
-		},
-		SaveProfile: a.saveProfile,
-		Tray:        trayHostPresent(a.env.Getenv),
-		Hidden:      a.g.hidden,
-		Messages:    msgs,
-	})
+			},
+			SaveProfile: a.saveProfile,
+			Tray:        tray,
+			Hidden:      a.g.hidden && prev == nil, // --hidden is for the start at login
+			Messages:    msgs,
+			LightTray:   light,
+			Start:       next.Start,
+		})
+	}
+	if err != nil || next.To == desktopapp.ImageQuit || inst == nil {
+		if inst != nil {
+			inst.Release()
+		}
+		return err
+	}
+	err = execImage(inst, next)
+	log.Error("could not switch the desktop app's process; quitting", "to", next.String(), "err", err)
+	inst.Release()
+	return fmt.Errorf("the desktop app could not switch between its window and tray: %w; start ssohelper again", err)
+}
+
+// Environment of the exec between the window and tray images: the next
+// image and the inherited single-instance socket's descriptor.
+const (
+	envHandover   = "SSOHELPER_INTERNAL_HANDOVER"
+	envHandoverFD = "SSOHELPER_INTERNAL_HANDOVER_FD"
+)
+
+// takeHandover reads (and removes from the environment, so no child
+// inherits it) the handover of this process's previous image, if any.
+func takeHandover(getenv func(string) string) (*desktopapp.Handover, uintptr, error) {
+	raw, rawFD := getenv(envHandover), getenv(envHandoverFD)
+	if raw == "" {
+		return nil, 0, nil
+	}
+	_ = os.Unsetenv(envHandover)
+	_ = os.Unsetenv(envHandoverFD)
+	h, err := desktopapp.ParseHandover(raw)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s is ssohelper's own: unset it (%w)", envHandover, err)
+	}
+	fd, err := strconv.ParseUint(rawFD, 10, 31)
+	if err != nil || fd < 3 {
+		return nil, 0, fmt.Errorf("%s=%q is ssohelper's own: unset it", envHandoverFD, rawFD)
+	}
+	return &h, uintptr(fd), nil
 }
 
 // saveProfile adds p to the config file (the default when the file has

@@ -68,39 +68,61 @@ func BenchmarkDesktopLaunch(b *testing.B) {
 	b.ReportMetric(float64(launch)/float64(base), "ratio")
 }
 
-// BenchmarkDesktopIdle runs the app signed in with its window hidden in
-// the tray (--hidden, as at login) for 60 s and reports its CPU use and
-// resident memory.
+// BenchmarkDesktopIdle runs the app signed in for 60 s twice at once:
+// started --hidden (as at login), which is the tray image (no Fyne), and,
+// as the baseline, with its window shown (the window image). It reports
+// each one's CPU use and resident memory, and the ratio.
 func BenchmarkDesktopIdle(b *testing.B) {
 	display := xvfb(b)
-	_, env := desktopBenchEnv(b)
-	bin := ssohelperBinary(b)
-	log := newTranscript()
-	cmd := exec.Command(bin, "-v", "--hidden")
-	cmd.Env, cmd.Stderr = append(env, "DISPLAY="+display), log
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
+	type subject struct {
+		name  string
+		args  []string
+		ready string
+		cmd   *exec.Cmd
+		log   *transcript
 	}
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	for _, line := range []string{"started in the tray, window hidden", `phase="signed in"`} {
-		if err := log.waitFor(ctx, line); err != nil {
-			b.Fatalf("never logged %q: %v\n%s", line, err, log)
+	subjects := []*subject{
+		{name: "tray", args: []string{"-v", "--hidden"}, ready: "running in the tray (no window)"},
+		{name: "window", args: []string{"-v"}, ready: "window shown"},
+	}
+	for _, s := range subjects {
+		_, env := desktopBenchEnv(b) // each its own sign-in, bus and runtime dir
+		s.log = newTranscript()
+		s.cmd = exec.Command(ssohelperBinary(b), s.args...)
+		s.cmd.Env, s.cmd.Stderr = append(env, "DISPLAY="+display), s.log
+		if err := s.cmd.Start(); err != nil {
+			b.Fatal(err)
 		}
+		defer func() { _ = s.cmd.Process.Kill(); _ = s.cmd.Wait() }()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		for _, line := range []string{s.ready, `phase="signed in"`} {
+			if err := s.log.waitFor(ctx, line); err != nil {
+				b.Fatalf("%s: never logged %q: %v\n%s", s.name, line, err, s.log)
+			}
+		}
+		cancel()
 	}
 	b.ResetTimer()
 	for range b.N {
-		before, wall := cpuTime(b, cmd.Process.Pid), time.Now()
+		wall := time.Now()
+		before := []time.Duration{cpuTime(b, subjects[0].cmd.Process.Pid), cpuTime(b, subjects[1].cmd.Process.Pid)}
 		time.Sleep(60 * time.Second)
-		used, elapsed := cpuTime(b, cmd.Process.Pid)-before, time.Since(wall)
-		b.ReportMetric(100*float64(used)/float64(elapsed), "cpu-%")
+		elapsed := time.Since(wall)
+		var pct [2]float64
+		for i, s := range subjects {
+			pct[i] = 100 * float64(cpuTime(b, s.cmd.Process.Pid)-before[i]) / float64(elapsed)
+			b.ReportMetric(pct[i], s.name+"-cpu-%")
+		}
+		b.ReportMetric(pct[0]/pct[1], "cpu-ratio")
 	}
-	rss := rssKiB(b, cmd.Process.Pid)
-	if rss == 0 {
-		b.Fatalf("the app is gone\n%s", log)
+	var rss [2]int
+	for i, s := range subjects {
+		if rss[i] = rssKiB(b, s.cmd.Process.Pid); rss[i] == 0 {
+			b.Fatalf("%s: the app is gone\n%s", s.name, s.log)
+		}
+		b.ReportMetric(float64(rss[i])/1024, s.name+"-rss-MB")
 	}
-	b.ReportMetric(float64(rss)/1024, "rss-MB")
+	b.ReportMetric(float64(rss[0])/float64(rss[1]), "rss-ratio")
 }
 
 // cpuTime is the user+system CPU time of pid so far.
@@ -115,7 +137,7 @@ func cpuTime(b *testing.B, pid int) time.Duration {
 	return time.Duration(utime+stime) * time.Second / 100 // USER_HZ
 }
 
-func rssKiB(b *testing.B, pid int) int {
+func rssKiB(b testing.TB, pid int) int {
 	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		b.Fatal(err)

@@ -169,7 +169,10 @@ func labels(m []menuEntry) []string {
 // TestDesktopRealTray runs the desktop app against a tray host on a
 // private D-Bus session: the item registers, its title and icon arrive,
 // its menu says who is signed in, and clicking "Sign out" in it signs out.
-// The app is launched three times, to catch the title/icon race at start.
+// The app is launched three times, to catch the title/icon race at start:
+// first with its window, which Ctrl+W closes so the process continues as
+// the tray image, whose "Open window" brings the window image back; then
+// twice with --hidden, as at login, straight into the tray image.
 func TestDesktopRealTray(t *testing.T) {
 	display := xvfb(t)
 	for launch := 1; launch <= 3; launch++ {
@@ -181,44 +184,66 @@ func TestDesktopRealTray(t *testing.T) {
 			h.mustRun(goBrowser("designer", "Design-2026!"), "login")
 
 			env := desktopEnv(t, h, "DBUS_SESSION_BUS_ADDRESS="+addr, "PATH="+os.Getenv("PATH"))
-			app := startDesktop(t, display, env)
-			item := host.item(t, 1)
+			var app *desktopProc
+			item := ""
+			if launch == 1 {
+				app = startDesktop(t, display, env)
+				app.waitLog("window shown")
+				item = host.item(t, 1)
+				host.checkItem(t, item)
+				host.signedInMenu(t, item)
+				pid := app.cmd.Process.Pid
 
-			obj := host.conn.Object(item, "/StatusNotifierItem")
-			poll(t, "the title and icon", func() (bool, string) {
-				title, err1 := obj.GetProperty("org.kde.StatusNotifierItem.Title")
-				icon, err2 := obj.GetProperty("org.kde.StatusNotifierItem.IconPixmap")
-				if err1 != nil || err2 != nil {
-					return false, fmt.Sprint(err1, err2)
+				// Ctrl+W: the window closes and the process becomes the
+				// tray image, which registers a new item.
+				win := app.window("ssohelper — work")
+				app.x("xdotool", "windowfocus", "--sync", win, "key", "ctrl+w")
+				app.waitLog("running in the tray (no window)")
+				item = host.item(t, 2)
+				host.checkItem(t, item)
+				m := host.signedInMenu(t, item)
+				if !slices.Contains(labels(m), "Quit") {
+					t.Errorf("the tray image's menu has no Quit: %v", labels(m))
 				}
-				pix, _ := icon.Value().([][]any)
-				return title.Value() == "ssohelper" && len(pix) > 0, fmt.Sprintf("title %v, %d icon sizes", title.Value(), len(pix))
-			})
-			var signOut int32
-			poll(t, "the signed-in menu", func() (bool, string) {
-				m, err := host.menu(item)
-				if err != nil {
-					return false, err.Error()
+				if fds := openFiles(t, pid); len(fds) > 0 {
+					t.Errorf("the tray image inherited descriptors: %v", fds)
 				}
-				l := labels(m)
-				for _, e := range m {
-					if e.label == "Sign out" {
-						signOut = e.id
-					}
+
+				// "Copy token" hands over to the window image, hidden, which
+				// puts the platform token on the clipboard.
+				host.click(t, item, "Copy token")
+				app.waitLog("token copied to the clipboard")
+				if got := app.x("xclip", "-o", "-selection", "clipboard"); got != h.loadSession().Token() {
+					t.Errorf("the clipboard holds %d bytes, not the platform token", len(got))
 				}
-				want := []string{"Signed in as Dana Designer (work)", "Refresh now", "Copy token", "Open window", "Sign out", "Quit"}
-				for _, w := range want {
-					if !slices.Contains(l, w) {
-						return false, strings.Join(l, " | ")
-					}
+				if app.visible("^ssohelper") {
+					t.Errorf("copying the token showed the window")
 				}
-				return strings.HasPrefix(l[1], "Platform token: "), strings.Join(l, " | ")
-			})
-			err := host.conn.Object(item, "/StatusNotifierItem/menu").
-				Call("com.canonical.dbusmenu.Event", 0, signOut, "clicked", dbus.MakeVariant(""), uint32(0)).Err
-			if err != nil {
-				t.Fatalf("clicking Sign out: %v", err)
+				item = host.item(t, 3)
+
+				// A second launch reaches the app in whatever image it is.
+				second := exec.Command(ssohelperBinary(t))
+				second.Env = append(env, "DISPLAY="+display)
+				if out, err := second.CombinedOutput(); err != nil || !strings.Contains(string(out), "already running") {
+					t.Errorf("second launch: %v, %q", err, out)
+				}
+				app.waitLog("window shown at the request of another launch")
+				app.window("ssohelper — work")
+				if app.cmd.Process.Pid != pid {
+					t.Fatal("the pid changed")
+				}
+			} else {
+				app = startDesktop(t, display, env, "--hidden")
+				app.waitLog("running in the tray (no window)")
+				item = host.item(t, 1)
+				host.checkItem(t, item)
+				host.signedInMenu(t, item)
+				if rss := rssKiB(t, app.cmd.Process.Pid); rss > 80<<10 {
+					t.Errorf("the tray image uses %d MiB of memory; want at most 80", rss>>10)
+				}
 			}
+
+			host.click(t, item, "Sign out")
 			app.waitLog("signed out")
 			poll(t, "the signed-out menu", func() (bool, string) {
 				m, err := host.menu(item)
@@ -249,6 +274,87 @@ func TestDesktopRealTray(t *testing.T) {
 			})
 		})
 	}
+}
+
+// checkItem waits for the item's title and icon.
+func (h *trayHost) checkItem(t *testing.T, item string) {
+	t.Helper()
+	obj := h.conn.Object(item, "/StatusNotifierItem")
+	poll(t, "the title and icon", func() (bool, string) {
+		title, err1 := obj.GetProperty("org.kde.StatusNotifierItem.Title")
+		icon, err2 := obj.GetProperty("org.kde.StatusNotifierItem.IconPixmap")
+		if err1 != nil || err2 != nil {
+			return false, fmt.Sprint(err1, err2)
+		}
+		pix, _ := icon.Value().([][]any)
+		return title.Value() == "ssohelper" && len(pix) > 0, fmt.Sprintf("title %v, %d icon sizes", title.Value(), len(pix))
+	})
+}
+
+// signedInMenu waits for the signed-in menu and returns it.
+func (h *trayHost) signedInMenu(t *testing.T, item string) []menuEntry {
+	t.Helper()
+	var m []menuEntry
+	poll(t, "the signed-in menu", func() (bool, string) {
+		var err error
+		if m, err = h.menu(item); err != nil {
+			return false, err.Error()
+		}
+		l := labels(m)
+		for _, w := range []string{"Signed in as Dana Designer (work)", "Refresh now", "Copy token", "Open window", "Sign out", "Quit"} {
+			if !slices.Contains(l, w) {
+				return false, strings.Join(l, " | ")
+			}
+		}
+		return strings.HasPrefix(l[1], "Platform token: "), strings.Join(l, " | ")
+	})
+	return m
+}
+
+// click clicks the menu entry labelled label (com.canonical.dbusmenu.Event;
+// ids change with every menu, so it is found by label).
+func (h *trayHost) click(t *testing.T, item, label string) {
+	t.Helper()
+	m, err := h.menu(item)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range m {
+		if e.label == label {
+			err := h.conn.Object(item, "/StatusNotifierItem/menu").
+				Call("com.canonical.dbusmenu.Event", 0, e.id, "clicked", dbus.MakeVariant(""), uint32(0)).Err
+			if err != nil {
+				t.Fatalf("clicking %s: %v", label, err)
+			}
+			return
+		}
+	}
+	t.Fatalf("no %q in the menu: %v", label, labels(m))
+}
+
+// openFiles lists pid's open files and devices beyond stdin, stdout,
+// stderr, its log file and what a tray image started afresh also has open
+// (the Go runtime's cgroup files, /dev/null): what the window image's
+// graphics stack might leave open across the exec.
+func openFiles(t *testing.T, pid int) []string {
+	t.Helper()
+	dir := fmt.Sprintf("/proc/%d/fd", pid)
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range ents {
+		target, err := os.Readlink(filepath.Join(dir, e.Name()))
+		if err != nil || e.Name() == "0" || e.Name() == "1" || e.Name() == "2" {
+			continue
+		}
+		if strings.HasPrefix(target, "/") && !strings.HasSuffix(target, ".log") &&
+			!strings.HasPrefix(target, "/sys/fs/cgroup/") && target != "/dev/null" {
+			out = append(out, e.Name()+" -> "+target)
+		}
+	}
+	return out
 }
 
 // sessionFileName is profile work's saved sign-in file.

@@ -58,11 +58,11 @@ type desktopProc struct {
 	display string
 }
 
-// startDesktop runs `ssohelper -v` (the desktop app) with env.
-func startDesktop(t *testing.T, display string, env []string) *desktopProc {
+// startDesktop runs `ssohelper -v [args]` (the desktop app) with env.
+func startDesktop(t *testing.T, display string, env []string, args ...string) *desktopProc {
 	t.Helper()
 	p := &desktopProc{t: t, log: newTranscript(), display: display}
-	p.cmd = exec.Command(ssohelperBinary(t), "-v")
+	p.cmd = exec.Command(ssohelperBinary(t), append([]string{"-v"}, args...)...)
 	p.cmd.Env = append(env, "DISPLAY="+display)
 	p.cmd.Stderr, p.cmd.Stdout = p.log, p.log
 	if err := p.cmd.Start(); err != nil {
@@ -103,6 +103,13 @@ func (p *desktopProc) window(title string) string {
 	p.t.Helper()
 	ids := p.x("xdotool", "search", "--sync", "--onlyvisible", "--name", "^"+title+"$")
 	return strings.Fields(ids)[0]
+}
+
+// visible reports whether a window whose title matches the pattern shows.
+func (p *desktopProc) visible(pattern string) bool {
+	cmd := exec.Command("xdotool", "search", "--onlyvisible", "--name", pattern)
+	cmd.Env = append(os.Environ(), "DISPLAY="+p.display)
+	return cmd.Run() == nil
 }
 
 // screenshot saves the window as out/screenshots/name.

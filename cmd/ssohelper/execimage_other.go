@@ -1,0 +1,14 @@
+//go:build !nogui && !unix
+
+package main
+
+import (
+	"errors"
+
+	desktopapp "github.com/ssohelper/ssohelper/app"
+)
+
+// execImage: the light tray image is Linux-only, so nothing switches here.
+func execImage(*desktopapp.Instance, desktopapp.Handover) error {
+	return errors.New("switching images is not supported on this system")
+}
