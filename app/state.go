@@ -153,6 +153,11 @@ func signedInView(v *View, s State) {
 		}
 		v.Lines = append(v.Lines, Line{"Groups", strings.Join(gs, ", ")})
 	}
+	if right := c.Custom["access_right"]; right != "" {
+		// The platform's provisioning answer does not say which access
+		// right it mapped this to; the sign-in's attribute is what it maps.
+		v.Lines = append(v.Lines, Line{"Access right", sanitize.Text(right)})
+	}
 	if si.Platform != nil {
 		v.Lines = append(v.Lines,
 			Line{"Platform access", sanitize.Text(si.Platform.Scope)},

@@ -14,7 +14,8 @@ var t0 = time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
 
 func signedIn(platformLeft time.Duration) *auth.SignIn {
 	return &auth.SignIn{
-		Profile: "work", Claims: auth.Claims{Name: "Dana Designer", Email: "dana@example.com", Groups: []string{"Designers", "Local"}},
+		Profile: "work", Claims: auth.Claims{Name: "Dana Designer", Email: "dana@example.com", Groups: []string{"Designers", "Local"},
+			Custom: map[string]string{"access_right": "Local Company"}},
 		Expiry:     t0.Add(time.Hour),
 		Platform:   &platform.Token{Scope: "site_36_internalApi", Expiry: t0.Add(platformLeft)},
 		SessionEnd: t0.Add(30 * 24 * time.Hour),
@@ -49,7 +50,7 @@ func TestViewOf(t *testing.T) {
 			}
 		}},
 		{"signed in", State{Phase: PhaseSignedIn, Profile: "work", Now: t0, SignIn: signedIn(3*time.Hour + 12*time.Minute), WarnBefore: 24 * time.Hour}, func(t *testing.T, v View) {
-			want := map[string]string{"Email": "dana@example.com", "Groups": "Designers, Local", "Platform access": "site_36_internalApi", "Platform token": "3 h 12 min left"}
+			want := map[string]string{"Email": "dana@example.com", "Groups": "Designers, Local", "Platform access": "site_36_internalApi", "Platform token": "3 h 12 min left", "Access right": "Local Company"}
 			got := map[string]string{}
 			for _, l := range v.Lines {
 				got[l.Label] = l.Value

@@ -7,8 +7,10 @@
 #  - the desktop app: binary sizes (desktop and headless builds, plain and
 #    stripped), `ssohelper token` of the desktop build against the
 #    headless build (hyperfine -N, same run), launch to window shown
-#    against a headless process start, and CPU and memory over 60 s idle
-#    with the window hidden (Xvfb, a tray host on a private bus).
+#    against a headless process start, the switch from the tray image to
+#    the window and back, and CPU and memory over 60 s idle of the tray
+#    image (started --hidden) against the window image with its window
+#    shown (Xvfb, a tray host on a private bus).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -64,4 +66,5 @@ hyperfine -N --warmup 5 --runs 50 --export-json "$tmp/token.json" "$tmp/gui toke
 jq -r '.results | "ssohelper token, desktop build: \(.[0].median*1000|.*100|round/100) ms; headless build: \(.[1].median*1000|.*100|round/100) ms; ratio \((.[0].median/.[1].median)*100|round/100)"' "$tmp/token.json"
 unset XDG_DATA_HOME SSOHELPER_CONFIG SSOHELPER_INSECURE_FILE_STORE
 go test -run '^$' -bench '^BenchmarkDesktopLaunch$' -benchtime 10x ./cmd/ssohelper 2>&1 | grep -E '^Benchmark' | sed 's/^/desktop: /'
+go test -run '^$' -bench '^BenchmarkDesktopReopen$' -benchtime 5x ./cmd/ssohelper 2>&1 | grep -E '^Benchmark' | sed 's/^/desktop: /'
 go test -run '^$' -bench '^BenchmarkDesktopIdle$' -benchtime 1x ./cmd/ssohelper 2>&1 | grep -E '^Benchmark' | sed 's/^/desktop: /'

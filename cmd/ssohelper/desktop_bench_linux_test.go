@@ -68,6 +68,68 @@ func BenchmarkDesktopLaunch(b *testing.B) {
 	b.ReportMetric(float64(launch)/float64(base), "ratio")
 }
 
+// BenchmarkDesktopReopen is the switch from the tray image to the window
+// (a second launch asks for it) until the window shows, and back (Ctrl+W)
+// until the tray image runs, against a headless process start as the
+// baseline, in the same run.
+func BenchmarkDesktopReopen(b *testing.B) {
+	display := xvfb(b)
+	_, env := desktopBenchEnv(b)
+	env = append(env, "DISPLAY="+display)
+	bin, nogui := ssohelperBinary(b), noguiBinary(b)
+	log := newTranscript()
+	cmd := exec.Command(bin, "-v", "--hidden")
+	cmd.Env, cmd.Stderr = env, log
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	wait := func(text string, n int) {
+		if err := log.waitForCount(ctx, text, n); err != nil {
+			b.Fatalf("never logged %q %d times: %v\n%s", text, n, err, log)
+		}
+	}
+	wait("running in the tray (no window)", 1)
+	x := func(args ...string) string {
+		c := exec.Command(args[0], args[1:]...)
+		c.Env = env
+		out, err := c.Output()
+		if err != nil {
+			b.Fatalf("%v: %v", args, err)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	var open, hide, base time.Duration
+	b.ResetTimer()
+	for i := range b.N {
+		start := time.Now()
+		if err := exec.Command(nogui, "--help").Run(); err != nil {
+			b.Fatal(err)
+		}
+		base += time.Since(start)
+
+		start = time.Now()
+		second := exec.Command(bin)
+		second.Env = env
+		if out, err := second.CombinedOutput(); err != nil {
+			b.Fatalf("second launch: %v %s", err, out)
+		}
+		wait("window shown", i+1)
+		open += time.Since(start)
+		win := strings.Fields(x("xdotool", "search", "--sync", "--onlyvisible", "--name", "^ssohelper — work$"))[0]
+		start = time.Now()
+		x("xdotool", "windowfocus", "--sync", win, "key", "ctrl+w")
+		wait("running in the tray (no window)", i+2)
+		hide += time.Since(start)
+	}
+	b.ReportMetric(float64(open.Milliseconds())/float64(b.N), "ms-to-window")
+	b.ReportMetric(float64(hide.Milliseconds())/float64(b.N), "ms-to-tray")
+	b.ReportMetric(float64(base.Milliseconds())/float64(b.N), "ms-baseline-start")
+	b.ReportMetric(float64(open)/float64(base), "ratio")
+}
+
 // BenchmarkDesktopIdle runs the app signed in for 60 s twice at once:
 // started --hidden (as at login), which is the tray image (no Fyne), and,
 // as the baseline, with its window shown (the window image). It reports

@@ -107,9 +107,14 @@ func (s *transcript) String() string {
 
 // waitFor returns when the screen shows text, or ctx ends.
 func (s *transcript) waitFor(ctx context.Context, text string) error {
+	return s.waitForCount(ctx, text, 1)
+}
+
+// waitForCount returns when the screen shows text n times, or ctx ends.
+func (s *transcript) waitForCount(ctx context.Context, text string, n int) error {
 	for {
 		s.mu.Lock()
-		found, changed := strings.Contains(s.buf.String(), text), s.changed
+		found, changed := strings.Count(s.buf.String(), text) >= n, s.changed
 		s.mu.Unlock()
 		if found {
 			return nil
