@@ -53,6 +53,10 @@ type Options struct {
 	// Start is what to do first when the tray image handed over (see
 	// Handover); empty: show the window (unless Hidden).
 	Start string
+	// Autostart reports and SetAutostart changes whether the app starts
+	// at login (the window's toggle); nil: no toggle.
+	Autostart    func() (bool, error)
+	SetAutostart func(on bool) error
 }
 
 // Run shows the window (and the tray icon), keeps the tokens fresh, and
@@ -72,6 +76,18 @@ func Run(ctx context.Context, o Options) (Handover, error) {
 	win.Diagnostics = func() string { return diagnostics(o, ctrl.State()) }
 	win.OnImport = func() { importDialog(win.Win, o, ctrl, ctx) }
 	win.OnEnterDetails = func() { setupWindow(a, win.Win, o, ctrl, ctx) }
+	if o.Autostart != nil && o.SetAutostart != nil {
+		on, err := o.Autostart()
+		if err != nil {
+			o.Logger.Info("cannot tell whether ssohelper starts at login", "err", err)
+		} else {
+			win.UseAutostart(on, func(on bool) error {
+				err := o.SetAutostart(on)
+				o.Logger.Info("start at login changed", "on", on, "err", err)
+				return err
+			})
+		}
+	}
 	hidden := (o.Hidden || o.Start == StartCopy) && o.Tray
 	var visible atomic.Bool
 	visible.Store(!hidden)

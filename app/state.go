@@ -86,6 +86,10 @@ type View struct {
 	CopyDiag     Button
 	Import       Button // first run
 	EnterDetails Button // first run
+	// AtLogin shows the "Start at login" toggle: everywhere but while
+	// waiting for the browser, and on the first-run screen, because the
+	// app keeps the sign-in fresh only while it runs.
+	AtLogin bool
 }
 
 // Icon is the tray icon for a state.
@@ -102,7 +106,7 @@ const (
 
 // ViewOf is the window for s. It is a pure function of s.
 func ViewOf(s State) View {
-	v := View{Title: "ssohelper", ShowProfiles: len(s.Profiles) > 1 && s.Phase != PhaseWaiting}
+	v := View{Title: "ssohelper", ShowProfiles: len(s.Profiles) > 1 && s.Phase != PhaseWaiting, AtLogin: s.Phase != PhaseWaiting}
 	if s.Profile != "" {
 		v.Title = "ssohelper — " + s.Profile
 	}

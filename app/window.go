@@ -2,9 +2,11 @@ package app
 
 import (
 	"context"
+	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -43,6 +45,11 @@ type Window struct {
 	CopyDiag     *widget.Button
 	Import       *widget.Button
 	EnterDetails *widget.Button
+	AtLogin      *widget.Check // start at login; shown once SetAutostart is set
+
+	// onAtLogin turns the start at login on or off (set by Run through
+	// UseAutostart); nil: the toggle stays hidden.
+	onAtLogin func(on bool) error
 
 	// OnImport and OnEnterDetails run the first-run choices (set by Run).
 	OnImport, OnEnterDetails func()
@@ -107,6 +114,20 @@ func NewWindow(a fyne.App, ctrl *Controller, icon fyne.Resource) *Window {
 		}
 	})
 
+	w.AtLogin = widget.NewCheck("Start ssohelper at login, in the tray", func(on bool) {
+		if w.rendering || w.onAtLogin == nil {
+			return
+		}
+		// A small local write (a file, a registry value): done right here.
+		if err := w.onAtLogin(on); err != nil {
+			w.rendering = true
+			w.AtLogin.SetChecked(!on)
+			w.rendering = false
+			dialog.ShowError(fmt.Errorf("could not change the start at login: %w", err), w.Win)
+		}
+	})
+	w.AtLogin.Hide()
+
 	w.spinnerRow = container.NewHBox(w.Spinner, w.Countdown)
 	body := container.NewVBox(
 		w.profileRow, w.Heading, w.Text, w.Warning, w.Lines,
@@ -114,7 +135,7 @@ func NewWindow(a fyne.App, ctrl *Controller, icon fyne.Resource) *Window {
 		w.SignIn, w.Cancel, w.CopyLink,
 		w.Refresh, w.EndBrowser, w.SignOut, w.Hint,
 		w.Import, w.EnterDetails,
-		w.Details, w.CopyDiag,
+		w.Details, w.CopyDiag, w.AtLogin,
 	)
 	w.body = body
 	w.Win.SetContent(container.NewPadded(container.NewVScroll(body)))
@@ -133,6 +154,16 @@ func (w *Window) typedKey(ev *fyne.KeyEvent) {
 	case fyne.KeyEscape:
 		w.ctrl.Cancel()
 	}
+}
+
+// UseAutostart shows the "Start at login" toggle, checked when on, and
+// calls set when the user changes it. Call it on the UI thread, before
+// Render.
+func (w *Window) UseAutostart(on bool, set func(on bool) error) {
+	w.rendering = true
+	w.AtLogin.SetChecked(on)
+	w.rendering = false
+	w.onAtLogin = set
 }
 
 // Render shows v. Call it on the UI thread (fyne.Do).
@@ -177,6 +208,7 @@ func (w *Window) Render(v View, profiles []string, active string) {
 	button(w.CopyDiag, v.CopyDiag)
 	button(w.Import, v.Import)
 	button(w.EnterDetails, v.EnterDetails)
+	showIf(w.AtLogin, v.AtLogin && w.onAtLogin != nil)
 	if v.EndBrowser {
 		w.EndBrowser.Show()
 	} else {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -170,5 +171,38 @@ func TestWindowTabReachesEveryControl(t *testing.T) {
 	}
 	if seen[f.w.SignIn] || seen[f.w.Cancel] {
 		t.Errorf("Tab reaches hidden buttons")
+	}
+}
+
+// TestWindowStartAtLogin: the toggle shows the current setting, hands a
+// change to the integration, and goes back with an error dialog when the
+// change fails.
+func TestWindowStartAtLogin(t *testing.T) {
+	f := newWindowFixture(t, newFakeBackend("work"))
+	if f.w.AtLogin.Visible() {
+		t.Fatal("the toggle shows without an integration")
+	}
+	calls := make(chan bool, 2)
+	var fail error
+	f.w.UseAutostart(false, func(on bool) error { err := fail; calls <- on; return err })
+	f.render()
+	if !f.w.AtLogin.Visible() || f.w.AtLogin.Checked {
+		t.Fatalf("toggle visible %v, checked %v; want visible, unchecked", f.w.AtLogin.Visible(), f.w.AtLogin.Checked)
+	}
+	test.Tap(f.w.AtLogin)
+	if on := <-calls; !on || !f.w.AtLogin.Checked {
+		t.Errorf("turning it on: set(%v), checked %v", on, f.w.AtLogin.Checked)
+	}
+	fail = errors.New("permission denied")
+	test.Tap(f.w.AtLogin)
+	if on := <-calls; on {
+		t.Errorf("turning it off: set(%v)", on)
+	}
+	if !f.w.AtLogin.Checked {
+		t.Error("a failed change left the toggle off")
+	}
+	// First run offers it too; waiting for the browser does not.
+	if !ViewOf(State{Phase: PhaseFirstRun}).AtLogin || ViewOf(State{Phase: PhaseWaiting}).AtLogin {
+		t.Error("AtLogin: want it on the first-run screen, not while waiting")
 	}
 }

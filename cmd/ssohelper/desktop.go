@@ -112,6 +112,12 @@ func (a *app) runDesktop(cmd *cobra.Command, args []string) error {
 			Backend: &desktopBackend{a: a}, Logger: log, DataDir: a.env.DataDir, Messages: msgs,
 		})
 	case desktopapp.ImageWindow:
+		var autostart func() (bool, error)
+		var setAutostart func(bool) error
+		if in, err := a.integration(); err == nil {
+			autostart = in.Autostart
+			setAutostart = func(on bool) error { return in.SetAutostart(context.Background(), on) }
+		}
 		fyneapp.SetMetadata(fyne.AppMetadata{ID: appID, Name: "ssohelper", Version: version})
 		next, err = desktopapp.Run(cmd.Context(), desktopapp.Options{
 			App: fyneapp.NewWithID(appID), Backend: &desktopBackend{a: a}, Logger: log, Log: logFile, Version: version,
@@ -125,12 +131,14 @@ func (a *app) runDesktop(cmd *cobra.Command, args []string) error {
 				_, err = config.Import(data, path)
 				return err
 			},
-			SaveProfile: a.saveProfile,
-			Tray:        tray,
-			Hidden:      a.g.hidden && prev == nil, // --hidden is for the start at login
-			Messages:    msgs,
-			LightTray:   light,
-			Start:       next.Start,
+			SaveProfile:  a.saveProfile,
+			Tray:         tray,
+			Hidden:       a.g.hidden && prev == nil, // --hidden is for the start at login
+			Messages:     msgs,
+			LightTray:    light,
+			Start:        next.Start,
+			Autostart:    autostart,
+			SetAutostart: setAutostart,
 		})
 	}
 	if err != nil || next.To == desktopapp.ImageQuit || inst == nil {

@@ -187,11 +187,25 @@ func TestDesktopRealWindow(t *testing.T) {
 		t.Errorf("second launch: %v, %q; want exit 0 saying the app already runs", err, out)
 	}
 	app.waitLog("window shown at the request of another launch")
-	// An ssohelper:// link offers the profile's sign-in; a bad one is refused.
-	link := exec.Command(ssohelperBinary(t), "ssohelper://login?profile=work")
+	// An ssohelper:// link, opened by the real xdg-open through the entry
+	// install-desktop wrote, offers the profile's sign-in; a bad one is
+	// refused.
+	install := exec.Command(ssohelperBinary(t), "install-desktop")
+	install.Env = env
+	if out, err := install.CombinedOutput(); err != nil {
+		t.Fatalf("install-desktop: %v\n%s", err, out)
+	}
+	xdgOpen, _ := exec.LookPath("xdg-open")
+	if xdgOpen == "" || xdgOpen == filepath.Join(bin, "xdg-open") {
+		xdgOpen = "/usr/bin/xdg-open" // the real one, not the stand-in browser
+	}
+	if _, err := os.Stat(xdgOpen); err != nil {
+		realPart(t, "xdg-open (xdg-utils)", err.Error())
+	}
+	link := exec.Command(xdgOpen, "ssohelper://login?profile=work")
 	link.Env = append(env, "DISPLAY="+display)
 	if out, err := link.CombinedOutput(); err != nil {
-		t.Errorf("link launch: %v, %q", err, out)
+		t.Errorf("xdg-open ssohelper://login?profile=work: %v, %q", err, out)
 	}
 	app.waitLog(`message="login work"`)
 	bad := exec.Command(ssohelperBinary(t), "ssohelper://logout")
