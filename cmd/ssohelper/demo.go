@@ -15,7 +15,7 @@ import (
 )
 
 func (a *app) demoCmd() *cobra.Command {
-	var auto, noBrowser bool
+	var auto, noBrowser, desktop bool
 	var user string
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -25,15 +25,26 @@ platform on loopback, then runs the real sign-in flow against them: browser,
 loopback redirect, id_token verification, platform token. Nothing is saved.
 
 Without a display (or with --auto) the helper fills in the emulator's login
-page itself, so the demo also runs on servers and CI machines.`,
+page itself, so the demo also runs on servers and CI machines.
+
+--desktop runs the desktop app on the emulator instead, so you can click
+through sign-in, refresh and sign-out; its settings and sign-ins live in a
+temporary directory that is removed when you quit it.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if desktop {
+				if auto || noBrowser {
+					return usagef("--desktop runs the desktop app, where you click Sign in yourself: leave out --auto and --no-browser")
+				}
+				return a.demoDesktop(cmd.Context())
+			}
 			return a.demo(cmd.Context(), user, auto, noBrowser)
 		},
 	}
 	f := cmd.Flags()
 	f.BoolVar(&auto, "auto", false, "complete the emulator's login page without a browser (default when there is no display)")
 	f.BoolVar(&noBrowser, "no-browser", false, "print the sign-in address instead of opening a browser")
+	f.BoolVar(&desktop, "desktop", false, "run the desktop app on the emulator (desktop build, with a display)")
 	f.StringVar(&user, "user", "designer", "demo user: designer, admin or outsider (outsider is refused by the platform)")
 	return cmd
 }
@@ -58,28 +69,11 @@ func (a *app) demo(ctx context.Context, username string, auto, noBrowser bool) e
 		auto = true
 	}
 
-	// The emulator is ours, so its app client can register whichever
-	// loopback ports are free right now.
-	ports, err := freeLoopbackPorts(3)
+	srv, p, err := a.startDemoEmulator()
 	if err != nil {
 		return err
-	}
-	client := authtest.DemoClient()
-	client.CallbackURLs, client.LogoutURLs = nil, nil
-	for _, port := range ports {
-		client.CallbackURLs = append(client.CallbackURLs, fmt.Sprintf("http://localhost:%d/callback", port))
-		client.LogoutURLs = append(client.LogoutURLs, fmt.Sprintf("http://localhost:%d/signed-out", port))
-	}
-	srv, err := authtest.NewServer(authtest.Options{Clients: []authtest.Client{client}, Logger: a.logger()})
-	if err != nil {
-		return fmt.Errorf("starting the emulator: %w", err)
 	}
 	defer srv.Close()
-	p := demoProfile(srv)
-	p.RedirectPorts = ports
-	if err := p.Validate(); err != nil {
-		return err
-	}
 	fmt.Fprintf(a.env.Stderr, "Demo Cognito user pool %s and platform running at %s\n", srv.PoolID(), srv.URL())
 	fmt.Fprintf(a.env.Stderr, "Sign in as user %q with password %q.\n\n", user.Username, user.Password)
 
@@ -95,6 +89,34 @@ func (a *app) demo(ctx context.Context, username string, auto, noBrowser bool) e
 	}
 	fmt.Fprintln(a.env.Stderr, "Demo finished; the demo tokens were kept in memory only.")
 	return nil
+}
+
+// startDemoEmulator starts the emulator and returns it with the profile
+// that signs in to it.
+func (a *app) startDemoEmulator() (*authtest.Server, config.Profile, error) {
+	// The emulator is ours, so its app client can register whichever
+	// loopback ports are free right now.
+	ports, err := freeLoopbackPorts(3)
+	if err != nil {
+		return nil, config.Profile{}, err
+	}
+	client := authtest.DemoClient()
+	client.CallbackURLs, client.LogoutURLs = nil, nil
+	for _, port := range ports {
+		client.CallbackURLs = append(client.CallbackURLs, fmt.Sprintf("http://localhost:%d/callback", port))
+		client.LogoutURLs = append(client.LogoutURLs, fmt.Sprintf("http://localhost:%d/signed-out", port))
+	}
+	srv, err := authtest.NewServer(authtest.Options{Clients: []authtest.Client{client}, Logger: a.logger()})
+	if err != nil {
+		return nil, config.Profile{}, fmt.Errorf("starting the emulator: %w", err)
+	}
+	p := demoProfile(srv)
+	p.RedirectPorts = ports
+	if err := p.Validate(); err != nil {
+		srv.Close()
+		return nil, p, err
+	}
+	return srv, p, nil
 }
 
 // demoProfile is the ready-made profile for the emulator.

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -13,6 +14,11 @@ const hasDesktop = false
 
 // desktopCommands: a build without the desktop app has none.
 func (a *app) desktopCommands() []*cobra.Command { return nil }
+
+// demoDesktop: a build without the desktop app has no desktop demo.
+func (a *app) demoDesktop(context.Context) error {
+	return usagef("this build of ssohelper has no desktop app (built with -tags nogui); run 'ssohelper demo' instead, or build without the nogui tag")
+}
 
 // isLink: a build without the desktop app handles no ssohelper:// links.
 func isLink(string) bool { return false }
