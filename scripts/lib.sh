@@ -40,7 +40,7 @@ need_node() {
 # real X server with screenshot, click and OCR tools for the desktop app,
 # and the C headers of a cgo Fyne build.
 TEST_DEBS=(chromium gnome-keyring libsecret-tools dbus
-	xvfb xauth imagemagick xdotool xclip tesseract-ocr desktop-file-utils xdg-utils libplist-utils
+	xvfb xauth imagemagick xdotool xclip tesseract-ocr desktop-file-utils xdg-utils libplist-utils make xz-utils
 	gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev
 	libxxf86vm-dev libwayland-dev libxkbcommon-dev)
 
