@@ -3,29 +3,13 @@
 package app
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
-)
-
-// ErrRunning means another instance of the desktop app runs for this user;
-// Claim handed it the message instead.
-var ErrRunning = errors.New("ssohelper is already running")
-
-// errNoConfirm: the instance accepted a message but did not answer "ok".
-var errNoConfirm = errors.New("the running instance did not confirm")
-
-// Instance limits: a message is one short line, read within a few seconds.
-const (
-	maxMessage     = 4 << 10
-	messageTimeout = 3 * time.Second
 )
 
 // SocketPath is the per-user single-instance socket: in $XDG_RUNTIME_DIR
@@ -160,41 +144,10 @@ func send(path, msg string) error {
 		return err
 	}
 	defer c.Close()
-	_ = c.SetDeadline(time.Now().Add(messageTimeout))
-	if _, err := io.WriteString(c, msg+"\n"); err != nil {
-		return err
-	}
-	// Wait for the instance's "ok", so the message is known to have arrived.
-	line, err := bufio.NewReader(io.LimitReader(c, 16)).ReadString('\n')
-	if err != nil || line != "ok\n" {
-		return fmt.Errorf("%w: %w", errNoConfirm, errors.Join(err, errors.New(strings.TrimSpace(line))))
-	}
-	return nil
+	return exchange(c, msg)
 }
 
 // stale reports whether dialling failed because nobody listens.
 func stale(err error) bool {
 	return errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.ECONNREFUSED)
-}
-
-// serve answers launches until l closes: one line each, at most maxMessage
-// bytes, within messageTimeout.
-func serve(l net.Listener, onMessage func(string), done chan<- struct{}) {
-	defer close(done)
-	for {
-		c, err := l.Accept()
-		if err != nil {
-			return
-		}
-		go func() {
-			defer c.Close()
-			_ = c.SetDeadline(time.Now().Add(messageTimeout))
-			line, err := bufio.NewReader(io.LimitReader(c, maxMessage)).ReadString('\n')
-			if err != nil {
-				return
-			}
-			_, _ = io.WriteString(c, "ok\n")
-			onMessage(strings.TrimSuffix(line, "\n"))
-		}()
-	}
 }

@@ -1,4 +1,4 @@
-//go:build !unix
+//go:build !unix && !windows
 
 package app
 
@@ -7,9 +7,6 @@ import (
 	"os"
 	"path/filepath"
 )
-
-// ErrRunning means another instance of the desktop app runs for this user.
-var ErrRunning = errors.New("ssohelper is already running")
 
 // SocketPath names where the single-instance endpoint would be.
 func SocketPath(func(string) string) string {
@@ -22,6 +19,10 @@ type Instance struct{}
 // Release does nothing.
 func (*Instance) Release() {}
 
-// Claim: single instance on Windows (a named pipe) is not built yet; every
-// launch runs.
+// Claim: single instance is not built for this system; every launch runs.
 func Claim(string, string, func(string)) (*Instance, error) { return &Instance{}, nil }
+
+// Adopt: nothing switches images here, so there is nothing to adopt.
+func Adopt(uintptr, string, func(string)) (*Instance, error) {
+	return nil, errors.New("single-instance socket: adopting an inherited one is not supported on this system")
+}

@@ -41,6 +41,7 @@ need_node() {
 # and the C headers of a cgo Fyne build.
 TEST_DEBS=(chromium gnome-keyring libsecret-tools dbus
 	xvfb xauth imagemagick xdotool xclip tesseract-ocr desktop-file-utils xdg-utils libplist-utils make xz-utils
+	gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64
 	gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev
 	libxxf86vm-dev libwayland-dev libxkbcommon-dev)
 
