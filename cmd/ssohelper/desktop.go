@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	desktopapp "github.com/ssohelper/ssohelper/app"
+	"github.com/ssohelper/ssohelper/app/instance"
 	"github.com/ssohelper/ssohelper/auth"
 	"github.com/ssohelper/ssohelper/auth/account"
 	"github.com/ssohelper/ssohelper/auth/config"
@@ -78,16 +79,16 @@ func (a *app) runDesktop(cmd *cobra.Command, args []string) error {
 		default:
 		}
 	}
-	var inst *desktopapp.Instance
+	var inst *instance.Instance
 	if prev != nil {
-		inst, err = desktopapp.Adopt(inherited, desktopapp.SocketPath(a.env.Getenv), onMessage)
+		inst, err = instance.Adopt(inherited, instance.SocketPath(a.env.Getenv), onMessage)
 	} else {
 		if msg != "open" {
 			msgs <- msg // started by a link: act on it once the app runs
 		}
-		inst, err = desktopapp.Claim(desktopapp.SocketPath(a.env.Getenv), msg, onMessage)
+		inst, err = instance.Claim(instance.SocketPath(a.env.Getenv), msg, onMessage)
 	}
-	if errors.Is(err, desktopapp.ErrRunning) {
+	if errors.Is(err, instance.ErrRunning) {
 		fmt.Fprintln(a.env.Stderr, "ssohelper is already running; its window is shown now.")
 		return nil
 	}

@@ -6,9 +6,10 @@ import (
 	"errors"
 
 	desktopapp "github.com/ssohelper/ssohelper/app"
+	"github.com/ssohelper/ssohelper/app/instance"
 )
 
 // execImage: the light tray image is Linux-only, so nothing switches here.
-func execImage(*desktopapp.Instance, desktopapp.Handover) error {
+func execImage(*instance.Instance, desktopapp.Handover) error {
 	return errors.New("switching images is not supported on this system")
 }

@@ -9,12 +9,13 @@ import (
 	"syscall"
 
 	desktopapp "github.com/ssohelper/ssohelper/app"
+	"github.com/ssohelper/ssohelper/app/instance"
 )
 
 // execImage replaces this process's program with the desktop app's next
 // image (the same binary): same pid, same stdout and stderr, same
 // single-instance socket, through the environment that takeHandover reads.
-func execImage(inst *desktopapp.Instance, next desktopapp.Handover) error {
+func execImage(inst *instance.Instance, next desktopapp.Handover) error {
 	sock, err := inst.Inheritable()
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package app
+package instance
 
 import (
 	"bufio"
@@ -17,6 +17,9 @@ import (
 // ErrRunning means another instance of the desktop app runs for this user;
 // Claim handed it the message instead.
 var ErrRunning = errors.New("ssohelper is already running")
+
+// ErrNotRunning means no desktop app listens for this user (Send).
+var ErrNotRunning = errors.New("the ssohelper desktop app is not running")
 
 // errNoConfirm: the instance accepted a message but did not answer "ok".
 var errNoConfirm = errors.New("the running instance did not confirm")

@@ -1,6 +1,6 @@
 //go:build !unix && !windows
 
-package app
+package instance
 
 import (
 	"errors"
@@ -18,6 +18,9 @@ type Instance struct{}
 
 // Release does nothing.
 func (*Instance) Release() {}
+
+// Send: no single instance here, so no app to reach.
+func Send(string, string) error { return ErrNotRunning }
 
 // Claim: single instance is not built for this system; every launch runs.
 func Claim(string, string, func(string)) (*Instance, error) { return &Instance{}, nil }

@@ -1,6 +1,6 @@
 //go:build unix
 
-package app
+package instance
 
 import (
 	"errors"
@@ -84,5 +84,30 @@ func TestAdopt(t *testing.T) {
 	}
 	if _, err := Adopt(^uintptr(0)>>1, path, func(string) {}); err == nil {
 		t.Error("adopting a descriptor that is not open worked")
+	}
+}
+
+// TestSend: a command reaches the running app without becoming one, and
+// learns when none runs (also over a crashed app's socket).
+func TestSend(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ssohelper.sock")
+	if err := Send(path, "login work"); !errors.Is(err, ErrNotRunning) {
+		t.Fatalf("no app: got %v; want ErrNotRunning", err)
+	}
+	got := make(chan string, 1)
+	in, err := Claim(path, "open", func(m string) { got <- m })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Send(path, "login work"); err != nil {
+		t.Fatal(err)
+	}
+	if m := <-got; m != "login work" {
+		t.Errorf("the app got %q", m)
+	}
+	in.l.Close() // crashed: the socket file stays, nobody listens
+	<-in.done
+	if err := Send(path, "open"); !errors.Is(err, ErrNotRunning) {
+		t.Errorf("crashed app: got %v; want ErrNotRunning", err)
 	}
 }

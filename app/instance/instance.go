@@ -1,6 +1,6 @@
 //go:build unix
 
-package app
+package instance
 
 import (
 	"errors"
@@ -135,6 +135,16 @@ func listenPrivate(path string) (net.Listener, error) {
 	}
 	l.(*net.UnixListener).SetUnlinkOnClose(false) // release removes it, after serve stops
 	return l, nil
+}
+
+// Send hands msg to the desktop app listening on path without becoming
+// one: ErrNotRunning when none listens.
+func Send(path, msg string) error {
+	err := send(path, msg)
+	if err != nil && stale(err) {
+		return ErrNotRunning
+	}
+	return err
 }
 
 // send hands msg to the instance listening on path.

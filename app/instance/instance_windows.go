@@ -1,6 +1,6 @@
 //go:build windows
 
-package app
+package instance
 
 import (
 	"context"
@@ -122,6 +122,20 @@ func Adopt(uintptr, string, func(string)) (*Instance, error) {
 func (in *Instance) Release() {
 	in.l.Close()
 	<-in.done
+}
+
+// Send hands msg to the desktop app serving the pipe without becoming one:
+// ErrNotRunning when none does.
+func Send(path, msg string) error {
+	sid, err := userSID()
+	if err != nil {
+		return fmt.Errorf("single-instance pipe: reading the user's SID: %w", err)
+	}
+	err = send(path, msg, sid)
+	if errors.Is(err, fs.ErrNotExist) {
+		return ErrNotRunning
+	}
+	return err
 }
 
 // send hands msg to the instance serving the pipe at path, after checking
