@@ -29,7 +29,8 @@ echo "== the Windows desktop app (mingw-w64; the first build takes several minut
 winexe=$(mktemp -d)/ssohelper.exe
 CC=x86_64-w64-mingw32-gcc GOOS=windows GOARCH=amd64 CGO_ENABLED=1 \
 	go build -ldflags "-s -w -H=windowsgui" -o "$winexe" ./cmd/ssohelper
-x86_64-w64-mingw32-objdump -p "$winexe" | grep -q '^Subsystem.*(Windows GUI)' ||
+headers=$(x86_64-w64-mingw32-objdump -p "$winexe")
+grep -q '^Subsystem.*(Windows GUI)' <<<"$headers" ||
 	die "the Windows desktop build is not a GUI-subsystem program (a console window would open)"
 echo "   $(du -m "$winexe" | cut -f1) MB, Windows GUI subsystem" >&2
 rm -rf "$(dirname "$winexe")"
