@@ -31,9 +31,12 @@ var errUsage = errors.New("usage")
 func exitCode(err error) int {
 	var authErr *loopback.AuthError
 	var valErr *config.ValidationError
+	var child *childExit
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &child):
+		return child.code
 	case errors.Is(err, auth.ErrLoginRequired):
 		return exitSignInNeed
 	case errors.Is(err, context.Canceled), errors.As(err, &authErr) && authErr.Code == "access_denied":
@@ -54,6 +57,9 @@ func report(w io.Writer, err error) {
 	}
 	if _, ok := err.(*reported); ok {
 		return
+	}
+	if child := (*childExit)(nil); errors.As(err, &child) {
+		return // the command's own exit code: it said what it had to say
 	}
 	for i, h := range hints(err) {
 		lead := "to fix:"

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -196,4 +197,19 @@ func stopOnError(o auth.Opener, cancel context.CancelFunc, got *error) auth.Open
 		}
 		return err
 	})
+}
+
+// scrubbedEnv is the test's environment without display, bus and
+// session variables, so the app sees only what the test gives it.
+func scrubbedEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		switch k {
+		case "DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", "HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "PATH":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
 }

@@ -254,18 +254,3 @@ func desktopEnv(t testing.TB, h *harness, extra ...string) []string {
 		envFileStore+"=1", config.EnvPlatformSecret+"="+h.env[config.EnvPlatformSecret])
 	return append(env, extra...)
 }
-
-// scrubbedEnv is the test's environment without display, bus and
-// session variables, so the app sees only what the test gives it.
-func scrubbedEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		switch k {
-		case "DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", "HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "PATH":
-			continue
-		}
-		env = append(env, kv)
-	}
-	return env
-}
