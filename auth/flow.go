@@ -1,12 +1,14 @@
 package auth
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -14,6 +16,7 @@ import (
 	"github.com/ssohelper/ssohelper/auth/config"
 	"github.com/ssohelper/ssohelper/auth/loopback"
 	"github.com/ssohelper/ssohelper/auth/platform"
+	"github.com/ssohelper/ssohelper/auth/sanitize"
 )
 
 // Opener opens a URL in the user's browser. Open may block until the
@@ -38,6 +41,11 @@ type Flow struct {
 	Opener       Opener         // nil => only print the URL (--no-browser)
 	Exchanger    Exchanger      // nil => platform kind "none"
 	Out          io.Writer      // people read this (stderr); nil => discard
+	// Paste, when set, is where the user may paste the address the browser
+	// was sent to after signing in (login --manual: the browser runs
+	// elsewhere). Each line is checked like the browser's own request to
+	// the loopback server, which keeps listening meanwhile.
+	Paste io.Reader
 	// Started, when set, learns the sign-in address and its deadline once
 	// the loopback server listens, before the browser opens: a window
 	// offers "Copy link" and a countdown with them.
@@ -73,11 +81,15 @@ func (f *Flow) Login(ctx context.Context) (*SignIn, error) {
 	out := &gatedWriter{w: f.Out}
 	defer out.close() // the opener goroutine may outlive Login; it must not write after
 	authURL := oc.AuthCodeURL(req.state, req.options(f.Profile.Scopes)...)
+	srv.SetStart(authURL)
 	if f.Started != nil {
 		deadline, _ := ctx.Deadline()
 		f.Started(authURL, deadline)
 	}
-	f.openBrowser(ctx, out, authURL)
+	f.openBrowser(ctx, out, srv, authURL)
+	if f.Paste != nil {
+		go f.readPasted(out, srv)
+	}
 
 	res, err := srv.Wait(ctx, loopback.Expect{State: req.state, Issuer: meta.Issuer})
 	if err != nil {
@@ -125,25 +137,56 @@ func (f *Flow) complete(ctx context.Context, prov *Provider, meta *Metadata, oc 
 	return s, nil
 }
 
-// openBrowser prints the URL so the user can copy it, then starts the
+// openBrowser prints the address so the user can copy it, then starts the
 // opener on its own goroutine; a failing opener is reported, not fatal. An
 // opener that needs no person (it says what it is with Describe) gets one
-// short line instead: nobody has to copy anything.
-func (f *Flow) openBrowser(ctx context.Context, out io.Writer, authURL string) {
+// short line instead: nobody has to copy anything. The short address
+// (http://localhost:<port>/) redirects to the full one.
+func (f *Flow) openBrowser(ctx context.Context, out io.Writer, srv *loopback.Server, authURL string) {
+	short := srv.StartURI()
 	if f.Opener == nil {
-		fmt.Fprintf(out, "Open this address in your browser to sign in:\n\n  %s\n\n", authURL)
+		fmt.Fprintf(out, "Open this address in your browser to sign in:\n\n  %s\n\n", short)
+		fmt.Fprintf(out, "From another machine, forward the port first (ssh -L %d:localhost:%d this-host) or open the full address:\n\n  %s\n\n",
+			srv.Port(), srv.Port(), authURL)
 		return
 	}
 	if d, ok := f.Opener.(interface{ Describe() string }); ok {
 		fmt.Fprintf(out, "Signing in with %s…\n", d.Describe())
 	} else {
-		fmt.Fprintf(out, "Opening your browser to sign in. If it does not open, visit:\n\n  %s\n\n", authURL)
+		fmt.Fprintf(out, "Opening your browser to sign in. If it does not open, visit:\n\n  %s\n\n", short)
 	}
 	go func() {
 		if err := f.Opener.Open(ctx, authURL); err != nil && !errors.Is(err, context.Canceled) {
 			fmt.Fprintf(out, "Could not open a browser (%v); open the address above by hand.\n", err)
 		}
 	}()
+}
+
+// readPasted feeds the lines the user pastes to the loopback server until
+// one is taken; it says what is wrong with the others. It ends with the
+// input (or runs on, harmlessly, until the process ends).
+func (f *Flow) readPasted(out io.Writer, srv *loopback.Server) {
+	fmt.Fprintf(out, "After you sign in, the browser goes to %s?… (the page may not load there).\n"+
+		"Copy that whole address from the browser's address bar, paste it here and press Enter:\n", srv.RedirectURI())
+	sc := bufio.NewScanner(f.Paste)
+	sc.Buffer(make([]byte, 0, 4096), 64<<10)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		err := srv.Submit(line)
+		switch {
+		case err == nil:
+			return
+		case errors.Is(err, loopback.ErrStateMismatch):
+			fmt.Fprintln(out, "That address belongs to another sign-in (its state does not match); paste the one from this sign-in:")
+		case errors.Is(err, loopback.ErrClosed):
+			return
+		default:
+			fmt.Fprintf(out, "%v. Paste it again:\n", sanitize.Text(err.Error()))
+		}
+	}
 }
 
 func logger(l *slog.Logger) *slog.Logger {

@@ -44,6 +44,11 @@ type Browser struct {
 	// HTTP is the client to use; nil means a client with a 10s timeout and a
 	// cookie jar, created on first use. Its CheckRedirect is not used.
 	HTTP *http.Client
+	// Unreachable, when set, names the addresses this browser cannot load
+	// (it runs on another machine than the app): Open stops at the first
+	// redirect to one and returns an *UnreachableError holding the address,
+	// as a person would copy it from the address bar.
+	Unreachable func(*url.URL) bool
 
 	once sync.Once
 	def  *http.Client
@@ -76,6 +81,9 @@ func (b *Browser) Open(ctx context.Context, rawURL string) error {
 			if err != nil || resp.Header.Get("Location") == "" {
 				return fmt.Errorf("authtest: browser: redirect from %s without a valid location", redact(req.URL))
 			}
+			if b.Unreachable != nil && b.Unreachable(loc) {
+				return &UnreachableError{URL: loc.String()}
+			}
 			req, err = http.NewRequestWithContext(ctx, http.MethodGet, loc.String(), nil)
 			if err != nil {
 				return fmt.Errorf("authtest: browser: %w", err)
@@ -96,6 +104,14 @@ func (b *Browser) Open(ctx context.Context, rawURL string) error {
 		}
 	}
 	return fmt.Errorf("authtest: browser: more than %d redirects", maxHops)
+}
+
+// UnreachableError is where a Browser with Unreachable stopped.
+type UnreachableError struct{ URL string }
+
+// Error leaves the address out: it may carry an authorization code.
+func (e *UnreachableError) Error() string {
+	return "authtest: browser: the address it was sent to cannot be reached from here"
 }
 
 // Describe names the browser for the sign-in prompt.

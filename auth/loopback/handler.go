@@ -43,7 +43,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch r.URL.Path {
-	case s.path, faviconPath:
+	case s.path, faviconPath, "/":
 	default:
 		s.write(w, failure(http.StatusNotFound, pageNotFound))
 		return
@@ -51,6 +51,10 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet {
 		h.Set("Allow", http.MethodGet)
 		s.write(w, failure(http.StatusMethodNotAllowed, pageMethod))
+		return
+	}
+	if r.URL.Path == "/" && s.path != "/" {
+		s.serveStart(w)
 		return
 	}
 	if r.URL.Path == faviconPath {

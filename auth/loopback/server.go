@@ -54,6 +54,7 @@ type Server struct {
 	result  Result
 	err     error
 	pending chan response // the accepted callback's browser, waiting for Finish
+	start   string        // where the root redirects (SetStart)
 
 	closeOnce sync.Once
 	closeErr  error

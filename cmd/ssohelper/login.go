@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,13 +15,23 @@ import (
 func (a *app) loginCmd() *cobra.Command {
 	var o config.Overrides
 	var ports []int
-	var noStore bool
+	var noStore, manual bool
 	cmd := &cobra.Command{
 		Use:   "login",
 		Short: "Sign in through the browser and keep the tokens in the system keyring",
 		Long: `login opens your browser at the identity provider's sign-in page, catches the
 redirect on a loopback port, verifies the id_token, exchanges it for a
-platform token and keeps the tokens in the system keyring.`,
+platform token and keeps the tokens in the system keyring.
+
+Without a display (over SSH, say) there are three ways:
+  --no-browser  prints a short http://localhost:PORT/ address to open: on
+                this machine, or on yours through 'ssh -L PORT:localhost:PORT';
+                the full address is printed too;
+  --manual      as --no-browser, and you may paste the address the browser
+                ends on after signing in (http://localhost:PORT/callback?…,
+                even when that page does not load) back into this terminal;
+  a port forward alone also works with --manual: whichever comes first wins.
+The pasted address goes through the same checks as the browser's request.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.RedirectPorts = ports
@@ -29,7 +40,10 @@ platform token and keeps the tokens in the system keyring.`,
 				return err
 			}
 			a.warn(p)
-			login := &loginStep{a: a, p: p, noBrowser: o.NoBrowser}
+			login := &loginStep{a: a, p: p, noBrowser: o.NoBrowser || manual}
+			if manual {
+				login.paste = a.env.Stdin
+			}
 			if noStore {
 				s, err := login.Login(cmd.Context())
 				if err != nil {
@@ -59,6 +73,7 @@ platform token and keeps the tokens in the system keyring.`,
 	f.StringVar(&o.ClientID, "client-id", "", "app client id (overrides the profile)")
 	f.IntSliceVar(&ports, "port", nil, "loopback redirect ports to try (overrides the profile)")
 	f.BoolVar(&noStore, "no-store", false, "do not save the tokens")
+	f.BoolVar(&manual, "manual", false, "print the address and read the address the browser ends on, pasted into this terminal")
 	return cmd
 }
 
@@ -69,6 +84,7 @@ type loginStep struct {
 	a         *app
 	p         config.Profile
 	noBrowser bool
+	paste     io.Reader // login --manual: the user pastes the final address here
 	// started, when set, learns the sign-in address and deadline (the
 	// desktop app's "Copy link" and countdown).
 	started func(authURL string, deadline time.Time)
@@ -80,6 +96,7 @@ func (l *loginStep) Login(ctx context.Context) (*auth.SignIn, error) {
 		return nil, err
 	}
 	flow.Started = l.started
+	flow.Paste = l.paste
 	return flow.Login(ctx)
 }
 
