@@ -70,7 +70,7 @@ func reason(port int, err error) string {
 	}
 	why := "unavailable"
 	switch {
-	case addrInUse(err):
+	case AddrInUse(err):
 		why = "in use"
 	case errors.Is(err, os.ErrPermission):
 		why = "not permitted"

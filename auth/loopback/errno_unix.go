@@ -13,8 +13,8 @@ func ipv6Unavailable(err error) bool {
 	return errors.Is(err, syscall.EADDRNOTAVAIL) || errors.Is(err, syscall.EAFNOSUPPORT)
 }
 
-// addrInUse reports whether a bind failed because another socket holds the
+// AddrInUse reports whether a bind failed because another socket holds the
 // address.
-func addrInUse(err error) bool {
+func AddrInUse(err error) bool {
 	return errors.Is(err, syscall.EADDRINUSE)
 }

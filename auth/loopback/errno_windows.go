@@ -21,8 +21,8 @@ func ipv6Unavailable(err error) bool {
 	return errors.Is(err, wsaeaddrnotavail) || errors.Is(err, wsaeafnosupport)
 }
 
-// addrInUse reports whether a bind failed because another socket holds the
+// AddrInUse reports whether a bind failed because another socket holds the
 // address or Windows reserves the port (WSAEACCES for excluded port ranges).
-func addrInUse(err error) bool {
+func AddrInUse(err error) bool {
 	return errors.Is(err, wsaeaddrinuse) || errors.Is(err, wsaeacces)
 }
