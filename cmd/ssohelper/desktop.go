@@ -30,9 +30,6 @@ const hasDesktop = true
 // appID is the desktop app's unique id (Fyne preferences, notifications).
 const appID = "io.ssohelper.desktop" // as in FyneApp.toml
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
-
 // isLink reports whether a lone argument is an ssohelper:// link.
 func isLink(arg string) bool { return desktopapp.IsLink(arg) }
 

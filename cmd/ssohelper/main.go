@@ -12,6 +12,9 @@ import (
 	"syscall"
 )
 
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
 func main() {
 	attachConsole() // Windows GUI build: a subcommand run from a terminal prints there
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
