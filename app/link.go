@@ -25,6 +25,10 @@ func (l Link) Message() string {
 	return l.Action
 }
 
+// MessagePairing is the message the plugin bridge sends the app when a
+// plugin asks to pair. It is no link: ParseLink refuses it.
+const MessagePairing = "pairing"
+
 // IsLink reports whether a command-line argument is an ssohelper:// link
 // (what the OS runs for the URL scheme).
 func IsLink(arg string) bool { return strings.HasPrefix(strings.ToLower(arg), "ssohelper:") }
@@ -76,6 +80,10 @@ func parseMessage(m string) (Link, error) {
 		return Link{Action: "open"}, nil
 	case action == "login" && (profile == "" || config.CheckProfileName(profile) == ""):
 		return Link{Action: "login", Profile: profile}, nil
+	case action == MessagePairing && profile == "":
+		// From the plugin bridge: a plugin asks to pair; the window shows
+		// the requests the bridge has (none: nothing shows).
+		return Link{Action: MessagePairing}, nil
 	}
 	return Link{}, fmt.Errorf("not a message ssohelper understands")
 }

@@ -57,6 +57,9 @@ type Options struct {
 	// at login (the window's toggle); nil: no toggle.
 	Autostart    func() (bool, error)
 	SetAutostart func(on bool) error
+	// Bridge is the plugin bridge the app started: pairing requests get a
+	// consent dialog, and "Plugins…" lists the paired plugins; nil: none.
+	Bridge PluginBridge
 }
 
 // Run shows the window (and the tray icon), keeps the tokens fresh, and
@@ -76,6 +79,11 @@ func Run(ctx context.Context, o Options) (Handover, error) {
 	win.Diagnostics = func() string { return diagnostics(o, ctrl.State()) }
 	win.OnImport = func() { importDialog(win.Win, o, ctrl, ctx) }
 	win.OnEnterDetails = func() { setupWindow(a, win.Win, o, ctrl, ctx) }
+	var consent *Consent
+	if o.Bridge != nil {
+		consent = &Consent{Bridge: o.Bridge, Parent: win.Win, Logger: o.Logger}
+		win.OnPlugins = func() { showPluginsWindow(a, o.Bridge, o.Logger) }
+	}
 	if o.Autostart != nil && o.SetAutostart != nil {
 		on, err := o.Autostart()
 		if err != nil {
@@ -155,6 +163,9 @@ func Run(ctx context.Context, o Options) (Handover, error) {
 				}
 				o.Logger.Info("window shown at the request of another launch", "message", sanitizeShort(m))
 				show()
+				if m == MessagePairing && consent != nil {
+					go consent.Check()
+				}
 			}
 		}
 	}()
@@ -183,6 +194,9 @@ func Run(ctx context.Context, o Options) (Handover, error) {
 		if _, err := ctrl.HandleMessage(ctx, o.Start); err != nil {
 			o.Logger.Info("refused a message from another launch", "message", sanitizeShort(o.Start), "err", err)
 		}
+	}
+	if consent != nil && !hidden { // requests that came while the app started
+		go consent.Check()
 	}
 	if hidden {
 		o.Logger.Info("started in the tray, window hidden")

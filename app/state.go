@@ -90,6 +90,9 @@ type View struct {
 	// waiting for the browser, and on the first-run screen, because the
 	// app keeps the sign-in fresh only while it runs.
 	AtLogin bool
+	// Plugins shows the "Plugins…" button (when a plugin bridge runs):
+	// not at first run, not while waiting for the browser.
+	Plugins bool
 }
 
 // Icon is the tray icon for a state.
@@ -106,7 +109,8 @@ const (
 
 // ViewOf is the window for s. It is a pure function of s.
 func ViewOf(s State) View {
-	v := View{Title: "ssohelper", ShowProfiles: len(s.Profiles) > 1 && s.Phase != PhaseWaiting, AtLogin: s.Phase != PhaseWaiting}
+	v := View{Title: "ssohelper", ShowProfiles: len(s.Profiles) > 1 && s.Phase != PhaseWaiting, AtLogin: s.Phase != PhaseWaiting,
+		Plugins: s.Phase != PhaseWaiting && s.Phase != PhaseFirstRun}
 	if s.Profile != "" {
 		v.Title = "ssohelper — " + s.Profile
 	}

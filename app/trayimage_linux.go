@@ -110,6 +110,7 @@ type lightTray struct {
 	lastIcon Icon
 	applied  bool
 	stop     context.CancelFunc // ends the click listeners of the menu shown
+	gen      *sync.WaitGroup    // the click listeners of the menu shown
 }
 
 // Render applies s: the menu when a label changed (each change rebuilds
@@ -123,9 +124,9 @@ func (t *lightTray) Render(s State) {
 			t.stop()
 		}
 		ctx, stop := context.WithCancel(context.Background())
-		t.stop = stop
+		t.stop, t.gen = stop, &sync.WaitGroup{}
 		systray.ResetMenu()
-		t.add(ctx, items, nil)
+		t.add(ctx, t.gen, items, nil)
 		t.last = sig
 	}
 	if icon := IconOf(s); icon != t.lastIcon || !t.applied {
@@ -151,7 +152,7 @@ func (t *lightTray) Reassert() {
 
 // add puts items under parent (nil: the top level), each listening for
 // clicks until ctx ends.
-func (t *lightTray) add(ctx context.Context, items []TrayItem, parent *systray.MenuItem) {
+func (t *lightTray) add(ctx context.Context, gen *sync.WaitGroup, items []TrayItem, parent *systray.MenuItem) {
 	for _, it := range items {
 		if it.Separator {
 			if parent != nil {
@@ -173,7 +174,7 @@ func (t *lightTray) add(ctx context.Context, items []TrayItem, parent *systray.M
 			mi = systray.AddMenuItem(it.Label, "")
 		}
 		if len(it.Children) > 0 {
-			t.add(ctx, it.Children, mi)
+			t.add(ctx, gen, it.Children, mi)
 			continue
 		}
 		act := t.action(it)
@@ -181,12 +182,17 @@ func (t *lightTray) add(ctx context.Context, items []TrayItem, parent *systray.M
 			mi.Disable()
 			continue
 		}
+		gen.Add(1)
 		go func() {
+			defer gen.Done()
 			for {
 				select {
 				case <-ctx.Done():
 					return
-				case <-mi.ClickedCh:
+				case _, ok := <-mi.ClickedCh:
+					if !ok { // systray closes it when the menu is rebuilt
+						return
+					}
 					act()
 				}
 			}

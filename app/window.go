@@ -45,7 +45,8 @@ type Window struct {
 	CopyDiag     *widget.Button
 	Import       *widget.Button
 	EnterDetails *widget.Button
-	AtLogin      *widget.Check // start at login; shown once SetAutostart is set
+	AtLogin      *widget.Check  // start at login; shown once SetAutostart is set
+	Plugins      *widget.Button // the paired plugins; shown once OnPlugins is set
 
 	// onAtLogin turns the start at login on or off (set by Run through
 	// UseAutostart); nil: the toggle stays hidden.
@@ -53,6 +54,9 @@ type Window struct {
 
 	// OnImport and OnEnterDetails run the first-run choices (set by Run).
 	OnImport, OnEnterDetails func()
+	// OnPlugins opens the list of paired plugins (set by Run when a plugin
+	// bridge runs).
+	OnPlugins func()
 	// Diagnostics returns the text "Copy diagnostics" copies; never a token.
 	Diagnostics func() string
 
@@ -127,6 +131,12 @@ func NewWindow(a fyne.App, ctrl *Controller, icon fyne.Resource) *Window {
 		}
 	})
 	w.AtLogin.Hide()
+	w.Plugins = widget.NewButtonWithIcon("Plugins…", theme.ComputerIcon(), func() {
+		if w.OnPlugins != nil {
+			w.OnPlugins()
+		}
+	})
+	w.Plugins.Hide()
 
 	w.spinnerRow = container.NewHBox(w.Spinner, w.Countdown)
 	body := container.NewVBox(
@@ -135,7 +145,7 @@ func NewWindow(a fyne.App, ctrl *Controller, icon fyne.Resource) *Window {
 		w.SignIn, w.Cancel, w.CopyLink,
 		w.Refresh, w.EndBrowser, w.SignOut, w.Hint,
 		w.Import, w.EnterDetails,
-		w.Details, w.CopyDiag, w.AtLogin,
+		w.Details, w.CopyDiag, w.Plugins, w.AtLogin,
 	)
 	w.body = body
 	w.Win.SetContent(container.NewPadded(container.NewVScroll(body)))
@@ -209,6 +219,7 @@ func (w *Window) Render(v View, profiles []string, active string) {
 	button(w.Import, v.Import)
 	button(w.EnterDetails, v.EnterDetails)
 	showIf(w.AtLogin, v.AtLogin && w.onAtLogin != nil)
+	showIf(w.Plugins, v.Plugins && w.OnPlugins != nil)
 	if v.EndBrowser {
 		w.EndBrowser.Show()
 	} else {

@@ -137,6 +137,17 @@ func listenPrivate(path string) (net.Listener, error) {
 	return l, nil
 }
 
+// Alive reports whether a desktop app listens on path, without telling it
+// anything (it drops a connection that sends no line).
+func Alive(path string) bool {
+	c, err := net.DialTimeout("unix", path, messageTimeout)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
+}
+
 // Send hands msg to the desktop app listening on path without becoming
 // one: ErrNotRunning when none listens.
 func Send(path, msg string) error {

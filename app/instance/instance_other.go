@@ -19,6 +19,9 @@ type Instance struct{}
 // Release does nothing.
 func (*Instance) Release() {}
 
+// Alive: no single instance here, so no app to find.
+func Alive(string) bool { return false }
+
 // Send: no single instance here, so no app to reach.
 func Send(string, string) error { return ErrNotRunning }
 

@@ -124,6 +124,18 @@ func (in *Instance) Release() {
 	<-in.done
 }
 
+// Alive reports whether a desktop app serves the pipe, without telling it
+// anything.
+func Alive(path string) bool {
+	timeout := messageTimeout
+	c, err := winio.DialPipe(path, &timeout)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
+}
+
 // Send hands msg to the desktop app serving the pipe without becoming one:
 // ErrNotRunning when none does.
 func Send(path, msg string) error {

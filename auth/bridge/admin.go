@@ -74,6 +74,15 @@ func (s *Server) adminRevoke(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"revoked": in.ID})
 }
 
+func (s *Server) adminQuit(w http.ResponseWriter, _ *http.Request) {
+	if s.o.OnQuit == nil {
+		writeError(w, http.StatusNotFound, "not_supported", "this bridge stops with its process")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "quitting"})
+	go s.o.OnQuit()
+}
+
 func nonNil[T any](s []T) []T {
 	if s == nil {
 		return []T{}

@@ -86,6 +86,9 @@ type Options struct {
 	Now            func() time.Time
 	// PairTTL is how long a pairing request waits for an answer (2 min).
 	PairTTL time.Duration
+	// OnQuit, when set, is called by the admin API's quit (the desktop app
+	// quitting stops the bridge it started).
+	OnQuit func()
 }
 
 // Server is the bridge.
@@ -247,6 +250,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/admin/deny", s.adminOnly(s.adminDecide(false)))
 	mux.HandleFunc("GET /v1/admin/plugins", s.adminOnly(s.adminPlugins))
 	mux.HandleFunc("POST /v1/admin/revoke", s.adminOnly(s.adminRevoke))
+	mux.HandleFunc("POST /v1/admin/quit", s.adminOnly(s.adminQuit))
 	return s.guard(mux)
 }
 

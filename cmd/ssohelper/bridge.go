@@ -137,11 +137,14 @@ type serveOptions struct {
 	port    int
 	origins []string
 	demo    bool
+	desktop bool // started by the desktop app (hidden flag)
 }
 
 // serveBridge runs the bridge until ctx ends: one per user; it pushes the
 // changes it sees in the saved sign-ins to the plugins.
-func (a *app) serveBridge(ctx context.Context, o serveOptions, profile string, desktop bool, ask func(bridge.PairRequest)) error {
+func (a *app) serveBridge(ctx context.Context, o serveOptions, profile string, ask func(bridge.PairRequest)) error {
+	ctx, quit := context.WithCancel(ctx)
+	defer quit()
 	port, err := a.bridgePort(o.port)
 	if err != nil {
 		return err
@@ -163,8 +166,8 @@ func (a *app) serveBridge(ctx context.Context, o serveOptions, profile string, d
 	srv, err := bridge.New(ctx, bridge.Options{
 		Port: port, Version: version, Profile: profile, Origins: o.origins,
 		Tokens: &bridgeTokens{a: a, signIn: a.headlessSignIn}, Store: bridgeStore{st},
-		Ask: ask, Desktop: desktop, AdminTokenPath: a.bridgeAdminPath(), Audit: audit,
-		Logger: a.logger(), Now: a.env.Now,
+		Ask: ask, Desktop: o.desktop, AdminTokenPath: a.bridgeAdminPath(), Audit: audit,
+		Logger: a.logger(), Now: a.env.Now, OnQuit: quit,
 	})
 	if err != nil {
 		return err
@@ -176,9 +179,38 @@ func (a *app) serveBridge(ctx context.Context, o serveOptions, profile string, d
 		return err
 	}
 	defer srv.Close()
+	if o.desktop {
+		go a.quitWithDesktopApp(ctx, quit)
+	}
 	fmt.Fprintf(a.env.Stderr, "ssohelper bridge on http://127.0.0.1:%d (profile %s); plugins pair with it, you approve with 'ssohelper bridge approve CODE'. Ctrl+C stops it.\n", port, profile)
 	a.pushChanges(ctx, srv)
 	return nil
+}
+
+// quitWithDesktopApp ends a bridge the desktop app started once the app
+// is gone (it crashed, or was killed, and could not stop it): checked every
+// 10 s, gone twice in a row.
+func (a *app) quitWithDesktopApp(ctx context.Context, quit func()) {
+	path := instance.SocketPath(a.env.Getenv)
+	t := time.NewTicker(10 * time.Second)
+	defer t.Stop()
+	missed := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if instance.Alive(path) {
+			missed = 0
+			continue
+		}
+		if missed++; missed >= 2 {
+			a.logger().Info("bridge: the desktop app is gone; stopping")
+			quit()
+			return
+		}
+	}
 }
 
 // portBusy explains a taken bridge port: the user's own bridge (nothing to

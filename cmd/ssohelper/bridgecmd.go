@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ssohelper/ssohelper/app/instance"
 	"github.com/ssohelper/ssohelper/auth/authtest"
 	"github.com/ssohelper/ssohelper/auth/bridge"
 	"github.com/ssohelper/ssohelper/auth/config"
@@ -41,13 +42,19 @@ without a Cognito user pool.`,
 			if err != nil {
 				return err
 			}
-			return a.serveBridge(cmd.Context(), o, p.Name, false, a.askOnStderr)
+			ask := a.askOnStderr
+			if o.desktop {
+				ask = a.askDesktopApp
+			}
+			return a.serveBridge(cmd.Context(), o, p.Name, ask)
 		},
 	}
 	f := cmd.Flags()
 	f.IntVar(&o.port, "port", 0, "the bridge's port (default 47615 or $SSOHELPER_BRIDGE_PORT)")
 	f.StringSliceVar(&o.origins, "allow-origin", nil, "a web origin (scheme://host[:port]) whose requests are allowed; repeatable")
 	f.BoolVar(&o.demo, "demo", false, "run on the built-in emulator, signed in as the demo designer")
+	f.BoolVar(&o.desktop, "desktop", false, "run for the desktop app, which asks the user about pairings")
+	_ = f.MarkHidden("desktop")
 	return cmd
 }
 
@@ -85,7 +92,16 @@ func (a *app) serveDemo(ctx context.Context, o serveOptions) error {
 		return fmt.Errorf("signing in the demo user: %w", err)
 	}
 	fmt.Fprintf(a.env.Stderr, "Demo: emulator at %s, signed in as %s; settings and tokens in %s until you stop.\n", srv.URL(), u.Username, dir)
-	return a.serveBridge(ctx, o, p.Name, false, a.askOnStderr)
+	return a.serveBridge(ctx, o, p.Name, a.askOnStderr)
+}
+
+// askDesktopApp has the desktop app ask the user (it shows a dialog for
+// each request the bridge has), else asks on stderr.
+func (a *app) askDesktopApp(r bridge.PairRequest) {
+	if err := instance.Send(instance.SocketPath(a.env.Getenv), "pairing"); err != nil {
+		a.logger().Info("bridge: the desktop app did not take the pairing request", "err", err)
+		a.askOnStderr(r)
+	}
 }
 
 // askOnStderr shows a pairing request to the user of a headless bridge.

@@ -94,6 +94,9 @@ func (a *app) runDesktop(cmd *cobra.Command, args []string) error {
 		inst = nil
 	}
 
+	if prev == nil { // the bridge outlives image switches: start it once
+		go a.startBridge(cmd.Context(), logDir, log)
+	}
 	tray := trayHostPresent(a.env.Getenv)
 	// The tray image needs the socket to hand over (see takeHandover).
 	light := desktopapp.LightTraySupported && tray && inst != nil
@@ -137,9 +140,11 @@ func (a *app) runDesktop(cmd *cobra.Command, args []string) error {
 			Start:        next.Start,
 			Autostart:    autostart,
 			SetAutostart: setAutostart,
+			Bridge:       desktopBridge{a: a},
 		})
 	}
 	if err != nil || next.To == desktopapp.ImageQuit || inst == nil {
+		a.stopBridge(log)
 		if inst != nil {
 			inst.Release()
 		}

@@ -238,6 +238,22 @@ func TestDesktopRealTray(t *testing.T) {
 				item = host.item(t, 1)
 				host.checkItem(t, item)
 				host.signedInMenu(t, item)
+				// A menu rebuilt (here: the token renewed by the command
+				// line changes its label) must not click its old entries:
+				// systray closes their channels.
+				before := h.srv.Counts()
+				_, _, _ = runProc(t, env, "", "token", "--min-valid", "24h")
+				poll(t, "the menu to show the renewed token", func() (bool, string) {
+					m, err := host.menu(item)
+					if err != nil {
+						return false, err.Error()
+					}
+					return h.srv.Counts().PlatformRefresh > before.PlatformRefresh && slices.Contains(labels(m), "Sign out"), strings.Join(labels(m), " | ")
+				})
+				host.signedInMenu(t, item)
+				if c := h.srv.Counts(); c.Revoke != 0 || strings.Contains(app.log.String(), `msg="signed out"`) || strings.Contains(app.log.String(), "token copied") {
+					t.Fatalf("a menu rebuild acted on its own (revocations %d):\n%s", c.Revoke, app.log)
+				}
 				if rss := rssKiB(t, app.cmd.Process.Pid); rss > 80<<10 {
 					t.Errorf("the tray image uses %d MiB of memory; want at most 80", rss>>10)
 				}

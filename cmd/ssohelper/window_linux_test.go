@@ -251,6 +251,7 @@ func desktopEnv(t testing.TB, h *harness, extra ...string) []string {
 	home := t.TempDir()
 	env := h.procEnv(scrubbedEnv(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, "config"),
 		"XDG_CACHE_HOME="+filepath.Join(home, "cache"), "XDG_RUNTIME_DIR="+t.TempDir(),
-		envFileStore+"=1", config.EnvPlatformSecret+"="+h.env[config.EnvPlatformSecret])
+		envFileStore+"=1", config.EnvPlatformSecret+"="+h.env[config.EnvPlatformSecret],
+		fmt.Sprintf("%s=%d", envBridgePort, freePorts(t, 1)[0])) // each app's bridge on its own port
 	return append(env, extra...)
 }
