@@ -10,7 +10,10 @@
 #    against a headless process start, the switch from the tray image to
 #    the window and back, and CPU and memory over 60 s idle of the tray
 #    image (started --hidden) against the window image with its window
-#    shown (Xvfb, a tray host on a private bus).
+#    shown (Xvfb, a tray host on a private bus);
+#  - the plugin bridge: its token endpoint against a minimal net/http
+#    handler returning the same bytes (hey, same run), and push fan-out to
+#    1,000 WebSocket subscribers over 20 refreshes, with serve's memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -68,3 +71,43 @@ unset XDG_DATA_HOME SSOHELPER_CONFIG SSOHELPER_INSECURE_FILE_STORE
 go test -run '^$' -bench '^BenchmarkDesktopLaunch$' -benchtime 10x ./cmd/ssohelper 2>&1 | grep -E '^Benchmark' | sed 's/^/desktop: /'
 go test -run '^$' -bench '^BenchmarkDesktopReopen$' -benchtime 5x ./cmd/ssohelper 2>&1 | grep -E '^Benchmark' | sed 's/^/desktop: /'
 go test -run '^$' -bench '^BenchmarkDesktopIdle$' -benchtime 1x ./cmd/ssohelper 2>&1 | grep -E '^Benchmark' | sed 's/^/desktop: /'
+
+echo "== plugin bridge" >&2
+# The token endpoint with every guard on (Host, Origin, the secret, the
+# per-plugin cap raised out of the way, the audit log), against the
+# smallest net/http handler returning the same bytes, with hey, in turn.
+need_debs hey
+go build -o "$tmp/minimal-server" ./scripts/minimal-server
+fixture=$(SSOHELPER_BENCH_DIR="$tmp/bfx" go test -run '^$' -bench '^BenchmarkBridgeFixture$' -benchtime 1x ./cmd/ssohelper)
+secret=$(sed -n 's/^SECRET //p' <<<"$fixture")
+bport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 47699)
+mport=$((bport + 1))
+mkdir -m 700 "$tmp/rt"
+(
+	for kv in $(sed -n 's/^FIXTURE //p' <<<"$fixture"); do export "${kv?}"; done
+	export SSOHELPER_BRIDGE_PORT=$bport XDG_RUNTIME_DIR=$tmp/rt
+	exec "$tmp/nogui" serve --token-rate 1000000
+) 2>"$tmp/serve.log" &
+serve_pid=$!
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$bport/v1/hello" >/dev/null && break; sleep 0.1; done
+curl -fs -H "Authorization: Bearer $secret" "http://127.0.0.1:$bport/v1/token" >"$tmp/token-body.json" || die "the bridge gave no token: $(cat "$tmp/serve.log")"
+"$tmp/minimal-server" "$mport" "$tmp/token-body.json" &
+min_pid=$!
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$mport/v1/token" >/dev/null && break; sleep 0.1; done
+hey_run() { hey -z 10s "$@" | awk '/Requests\/sec:/ {r=$2} /99% in/ {p=$3*1000} /\[2[0-9][0-9]\]/ {ok+=$2} /\[[45][0-9][0-9]\]/ {bad+=$2} END {printf "%.0f %.2f %d %d\n", r, p, ok, bad}'; }
+# Throughput saturated (32 connections), latency at a plugin's pace (4).
+read -r mrps mp99 _ _ < <(hey_run -c 32 "http://127.0.0.1:$mport/v1/token")
+read -r brps bp99 bok bbad < <(hey_run -c 32 -H "Authorization: Bearer $secret" "http://127.0.0.1:$bport/v1/token")
+read -r _ mp99l _ _ < <(hey_run -c 4 "http://127.0.0.1:$mport/v1/token")
+read -r _ bp99l _ _ < <(hey_run -c 4 -H "Authorization: Bearer $secret" "http://127.0.0.1:$bport/v1/token")
+kill "$serve_pid" "$min_pid" 2>/dev/null || true
+wait "$serve_pid" "$min_pid" 2>/dev/null || true
+awk -v br="$brps" -v bp="$bp99" -v mr="$mrps" -v mp="$mp99" -v ok="$bok" -v bad="$bbad" -v bl="$bp99l" -v ml="$mp99l" 'BEGIN {
+	printf "bridge token endpoint, 32 connections: %.0f req/s, p99 %.2f ms (%d answered 200, %d refused)\n", br, bp, ok, bad
+	printf "minimal net/http handler, same bytes, 32 connections: %.0f req/s, p99 %.2f ms\n", mr, mp
+	printf "ratio bridge/minimal: %.2f (goal >= 0.70)\n", br/mr
+	printf "p99 with 4 connections: bridge %.2f ms, minimal %.2f ms (goal <= 2 ms)\n", bl, ml
+}'
+for _ in 1 2 3; do
+	go test -run '^$' -bench '^BenchmarkBridgePush$' -benchtime 1x ./cmd/ssohelper 2>&1 | grep -E '^Benchmark' | sed 's/^/bridge push: /'
+done

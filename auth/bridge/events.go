@@ -2,6 +2,7 @@ package bridge
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -40,7 +41,7 @@ const (
 // subscriber is one push connection of a paired plugin.
 type subscriber struct {
 	plugin, profile string
-	send            chan Event
+	send            chan []byte // encoded events
 	done            chan struct{}
 	reason          string
 }
@@ -91,7 +92,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	p := s.pluginBySecret(hello.Secret)
 	var sub *subscriber
 	if p != nil {
-		sub = &subscriber{plugin: p.ID, profile: p.Profile, send: make(chan Event, queueLen), done: make(chan struct{})}
+		sub = &subscriber{plugin: p.ID, profile: p.Profile, send: make(chan []byte, queueLen), done: make(chan struct{})}
 		select {
 		case <-s.closed:
 			sub = nil
@@ -123,8 +124,8 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	defer ping.Stop()
 	for {
 		select {
-		case ev := <-sub.send:
-			if err := s.write(readCtx, c, ev); err != nil {
+		case msg := <-sub.send:
+			if err := s.writeRaw(readCtx, c, msg); err != nil {
 				return
 			}
 		case <-sub.done:
@@ -133,7 +134,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 			s.mu.Unlock()
 			// Events queued before the stop (plugin_revoked) go first.
 			for len(sub.send) > 0 {
-				if err := s.write(readCtx, c, <-sub.send); err != nil {
+				if err := s.writeRaw(readCtx, c, <-sub.send); err != nil {
 					return
 				}
 			}
@@ -159,40 +160,51 @@ func (s *Server) write(ctx context.Context, c *websocket.Conn, v any) error {
 	return wsjson.Write(ctx, c, v)
 }
 
-// Publish sends ev to every push connection of ev.Profile ("" : all). A
-// connection whose queue is full is dropped: it reconnects and reads the
-// token again.
+// writeRaw sends an encoded event.
+func (s *Server) writeRaw(ctx context.Context, c *websocket.Conn, msg []byte) error {
+	ctx, cancel := context.WithTimeout(ctx, writeTimeout)
+	defer cancel()
+	return c.Write(ctx, websocket.MessageText, msg)
+}
+
+// Publish sends ev to every push connection of ev.Profile ("" : all),
+// encoded once. A connection whose queue is full is dropped: it
+// reconnects and reads the token again.
 func (s *Server) Publish(ev Event) {
-	if ev.At.IsZero() {
-		ev.At = s.o.Now().UTC()
-	}
+	msg := s.encode(ev)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for sub := range s.subs {
 		if ev.Profile == "" || sub.profile == ev.Profile {
-			s.enqueue(sub, ev)
+			s.enqueue(sub, msg)
 		}
 	}
 }
 
 // publishTo sends ev to one plugin's connections.
 func (s *Server) publishTo(plugin string, ev Event) {
-	if ev.At.IsZero() {
-		ev.At = s.o.Now().UTC()
-	}
+	msg := s.encode(ev)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for sub := range s.subs {
 		if sub.plugin == plugin {
-			s.enqueue(sub, ev)
+			s.enqueue(sub, msg)
 		}
 	}
 }
 
-// enqueue queues ev for sub. Call with s.mu held.
-func (s *Server) enqueue(sub *subscriber, ev Event) {
+func (s *Server) encode(ev Event) []byte {
+	if ev.At.IsZero() {
+		ev.At = s.o.Now().UTC()
+	}
+	msg, _ := json.Marshal(ev)
+	return msg
+}
+
+// enqueue queues msg for sub. Call with s.mu held.
+func (s *Server) enqueue(sub *subscriber, msg []byte) {
 	select {
-	case sub.send <- ev:
+	case sub.send <- msg:
 	default:
 		sub.stop("too slow: reconnect")
 	}

@@ -13,12 +13,14 @@ type limits struct {
 	pair     *rate.Limiter // pairing requests: 1 every 5 s, bursts of 3
 	failures *failLimiter  // failed authentications: 10 a minute
 	mu       sync.Mutex
-	read     map[string]*rate.Limiter // token reads per plugin: 20/s, bursts of 100
+	tokens   float64                  // token reads a second per plugin
+	read     map[string]*rate.Limiter // token reads per plugin
 	sign     map[string]*rate.Limiter // sign-in asks per plugin: 1 every 10 s
 }
 
-func newLimits(now func() time.Time) *limits {
+func newLimits(tokens float64) *limits {
 	return &limits{
+		tokens:   tokens,
 		pair:     rate.NewLimiter(rate.Every(5*time.Second), 3),
 		failures: &failLimiter{lim: rate.NewLimiter(rate.Every(6*time.Second), 10)},
 		read:     map[string]*rate.Limiter{},
@@ -27,7 +29,7 @@ func newLimits(now func() time.Time) *limits {
 }
 
 func (l *limits) reads(id string) *rate.Limiter {
-	return l.per(l.read, id, func() *rate.Limiter { return rate.NewLimiter(20, 100) })
+	return l.per(l.read, id, func() *rate.Limiter { return rate.NewLimiter(rate.Limit(l.tokens), int(2*l.tokens)) })
 }
 
 func (l *limits) signIn(id string) *rate.Limiter {

@@ -28,6 +28,10 @@ const APIVersion = 1
 // DefaultPort is the bridge's documented loopback port.
 const DefaultPort = 47615
 
+// DefaultTokenRate is the generous cap on a plugin's token reads a
+// second: a runaway loop cannot keep the helper busy.
+const DefaultTokenRate = 100
+
 // ErrPortBusy means the bridge's port is taken on a loopback address.
 var ErrPortBusy = errors.New("bridge: the port is in use")
 
@@ -86,6 +90,9 @@ type Options struct {
 	Now            func() time.Time
 	// PairTTL is how long a pairing request waits for an answer (2 min).
 	PairTTL time.Duration
+	// TokenRate caps successful token reads per plugin and second
+	// (bursts of twice that); DefaultTokenRate when 0.
+	TokenRate float64
 	// OnQuit, when set, is called by the admin API's quit (the desktop app
 	// quitting stops the bridge it started).
 	OnQuit func()
@@ -126,6 +133,9 @@ func New(ctx context.Context, o Options) (*Server, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.TokenRate <= 0 {
+		o.TokenRate = DefaultTokenRate
+	}
 	if o.PairTTL == 0 {
 		o.PairTTL = 2 * time.Minute
 	}
@@ -139,7 +149,7 @@ func New(ctx context.Context, o Options) (*Server, error) {
 		return nil, fmt.Errorf("bridge: loading the paired plugins: %w", err)
 	}
 	s := &Server{
-		o: o, log: o.Logger, lim: newLimits(o.Now),
+		o: o, log: o.Logger, lim: newLimits(o.TokenRate),
 		plugins: map[string]*Plugin{}, pending: map[string]*pairing{}, subs: map[*subscriber]struct{}{},
 		closed: make(chan struct{}),
 	}
@@ -363,7 +373,10 @@ func newSecret() string {
 	return hex.EncodeToString(b)
 }
 
-func hashSecret(secret string) string {
+func hashSecret(secret string) string { return HashSecret(secret) }
+
+// HashSecret is how a plugin secret is stored: hex SHA-256.
+func HashSecret(secret string) string {
 	h := sha256.Sum256([]byte(secret))
 	return hex.EncodeToString(h[:])
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +20,7 @@ import (
 
 	"github.com/ssohelper/ssohelper/app/instance"
 	"github.com/ssohelper/ssohelper/auth"
+	"github.com/ssohelper/ssohelper/auth/account"
 	"github.com/ssohelper/ssohelper/auth/bridge"
 	"github.com/ssohelper/ssohelper/auth/config"
 	"github.com/ssohelper/ssohelper/auth/handoff"
@@ -90,15 +93,49 @@ func (b bridgeStore) Save(ctx context.Context, list []bridge.Plugin) error {
 }
 
 // bridgeTokens hands the bridge the same tokens as `token`, through the
-// same account manager and cross-process lock.
+// same account manager and cross-process lock. It keeps each profile's
+// token in memory while it has more than the margin left, and forgets
+// them whenever the saved sign-ins change (pushChanges): plugins asking
+// often cost no store read.
 type bridgeTokens struct {
 	a *app
 	// signIn asks the user to sign in to a profile (the desktop app shows
 	// its window; headless, it is said on stderr).
 	signIn func(ctx context.Context, profile string) error
+
+	mu    sync.Mutex
+	cache map[string]handoff.Token
+}
+
+// forget drops the cached tokens.
+func (t *bridgeTokens) forget() {
+	t.mu.Lock()
+	t.cache = nil
+	t.mu.Unlock()
 }
 
 func (t *bridgeTokens) Token(ctx context.Context, profile string, minValid time.Duration) (handoff.Token, error) {
+	margin := max(minValid, account.DefaultMargin)
+	t.mu.Lock()
+	tok, ok := t.cache[profile]
+	t.mu.Unlock()
+	if ok && t.a.env.Now().Add(margin).Before(tok.Expiry) {
+		return tok, nil
+	}
+	tok, err := t.fresh(ctx, profile, minValid)
+	if err == nil {
+		t.mu.Lock()
+		if t.cache == nil {
+			t.cache = map[string]handoff.Token{}
+		}
+		t.cache[profile] = tok
+		t.mu.Unlock()
+	}
+	return tok, err
+}
+
+// fresh reads (and renews when due) profile's token through the manager.
+func (t *bridgeTokens) fresh(ctx context.Context, profile string, minValid time.Duration) (handoff.Token, error) {
 	p, err := t.a.profile(config.Overrides{Profile: profile})
 	if err != nil {
 		return handoff.Token{}, err
@@ -134,10 +171,11 @@ func (a *app) headlessSignIn(_ context.Context, profile string) error {
 
 // serveOptions are serve's flags.
 type serveOptions struct {
-	port    int
-	origins []string
-	demo    bool
-	desktop bool // started by the desktop app (hidden flag)
+	port      int
+	origins   []string
+	demo      bool
+	desktop   bool    // started by the desktop app (hidden flag)
+	tokenRate float64 // token reads a second per plugin
 }
 
 // serveBridge runs the bridge until ctx ends: one per user; it pushes the
@@ -163,9 +201,10 @@ func (a *app) serveBridge(ctx context.Context, o serveOptions, profile string, a
 		}
 	}
 	defer audit.Close()
+	tokens := &bridgeTokens{a: a, signIn: a.headlessSignIn}
 	srv, err := bridge.New(ctx, bridge.Options{
-		Port: port, Version: version, Profile: profile, Origins: o.origins,
-		Tokens: &bridgeTokens{a: a, signIn: a.headlessSignIn}, Store: bridgeStore{st},
+		Port: port, Version: version, Profile: profile, Origins: o.origins, TokenRate: o.tokenRate,
+		Tokens: tokens, Store: bridgeStore{st},
 		Ask: ask, Desktop: o.desktop, AdminTokenPath: a.bridgeAdminPath(), Audit: audit,
 		Logger: a.logger(), Now: a.env.Now, OnQuit: quit,
 	})
@@ -183,7 +222,7 @@ func (a *app) serveBridge(ctx context.Context, o serveOptions, profile string, a
 		go a.quitWithDesktopApp(ctx, quit)
 	}
 	fmt.Fprintf(a.env.Stderr, "ssohelper bridge on http://127.0.0.1:%d (profile %s); plugins pair with it, you approve with 'ssohelper bridge approve CODE'. Ctrl+C stops it.\n", port, profile)
-	a.pushChanges(ctx, srv)
+	a.pushChanges(ctx, srv, tokens.forget)
 	return nil
 }
 
@@ -238,7 +277,7 @@ func (a *app) portBusy(ctx context.Context, port int) error {
 // pushChanges tells the plugins what happens to the saved sign-ins, as
 // any process makes it (this bridge's refreshes, the CLI, the desktop
 // app): it watches the data directory until ctx ends.
-func (a *app) pushChanges(ctx context.Context, srv *bridge.Server) {
+func (a *app) pushChanges(ctx context.Context, srv *bridge.Server, changed func()) {
 	w, err := fsnotify.NewWatcher()
 	if err == nil {
 		err = w.Add(a.env.DataDir)
@@ -249,23 +288,24 @@ func (a *app) pushChanges(ctx context.Context, srv *bridge.Server) {
 		return
 	}
 	defer w.Close()
-	known := map[string]time.Time{} // profile -> expiry of its token, zero: signed out
+	known := map[string]savedToken{} // profile -> its saved token, zero: signed out
 	var mu sync.Mutex
 	check := func() {
+		changed()
 		mu.Lock()
 		defer mu.Unlock()
 		for _, profile := range pluginProfiles(srv) {
-			exp := a.savedExpiry(ctx, profile)
+			now := a.savedToken(ctx, profile)
 			old, seen := known[profile]
-			known[profile] = exp
+			known[profile] = now
 			switch {
 			case !seen:
-			case old.IsZero() && !exp.IsZero():
-				srv.Publish(bridge.Event{Type: bridge.EventSignedIn, Profile: profile, Expiry: exp})
-			case !old.IsZero() && exp.IsZero():
+			case old.id == "" && now.id != "":
+				srv.Publish(bridge.Event{Type: bridge.EventSignedIn, Profile: profile, Expiry: now.expiry})
+			case old.id != "" && now.id == "":
 				srv.Publish(bridge.Event{Type: bridge.EventSignedOut, Profile: profile})
-			case !exp.Equal(old):
-				srv.Publish(bridge.Event{Type: bridge.EventTokenRefreshed, Profile: profile, Expiry: exp})
+			case now.id != old.id:
+				srv.Publish(bridge.Event{Type: bridge.EventTokenRefreshed, Profile: profile, Expiry: now.expiry})
 			}
 		}
 	}
@@ -296,21 +336,30 @@ func pluginProfiles(srv *bridge.Server) []string {
 	return out
 }
 
-// savedExpiry is the expiry of profile's saved token, zero when none.
-func (a *app) savedExpiry(ctx context.Context, profile string) time.Time {
+// savedToken identifies a saved token without keeping it: a short hash
+// (two renewals in one second have the same expiry, not the same token).
+type savedToken struct {
+	id     string
+	expiry time.Time
+}
+
+// savedToken is profile's saved token, zero when none.
+func (a *app) savedToken(ctx context.Context, profile string) savedToken {
 	p, err := a.profile(config.Overrides{Profile: profile})
 	if err != nil {
-		return time.Time{}
+		return savedToken{}
 	}
 	m, _, err := a.manager(p)
 	if err != nil {
-		return time.Time{}
+		return savedToken{}
 	}
 	s, err := m.Load(ctx)
 	if err != nil {
-		return time.Time{}
+		return savedToken{}
 	}
-	return handoff.From(s, handoff.Default).Expiry
+	t := handoff.From(s, handoff.Default)
+	sum := sha256.Sum256([]byte(t.Token))
+	return savedToken{id: hex.EncodeToString(sum[:8]), expiry: t.Expiry}
 }
 
 // adminCall calls the running bridge's admin API; errNoBridge when none

@@ -53,6 +53,7 @@ without a Cognito user pool.`,
 	f.IntVar(&o.port, "port", 0, "the bridge's port (default 47615 or $SSOHELPER_BRIDGE_PORT)")
 	f.StringSliceVar(&o.origins, "allow-origin", nil, "a web origin (scheme://host[:port]) whose requests are allowed; repeatable")
 	f.BoolVar(&o.demo, "demo", false, "run on the built-in emulator, signed in as the demo designer")
+	f.Float64Var(&o.tokenRate, "token-rate", bridge.DefaultTokenRate, "successful token reads a second per plugin (bursts of twice that)")
 	f.BoolVar(&o.desktop, "desktop", false, "run for the desktop app, which asks the user about pairings")
 	_ = f.MarkHidden("desktop")
 	return cmd
