@@ -44,6 +44,7 @@ type subscriber struct {
 	send            chan []byte // encoded events
 	done            chan struct{}
 	reason          string
+	abort           context.CancelFunc // ends a write blocked on a peer that stopped reading
 }
 
 // stop ends the connection with reason. Call with s.mu held.
@@ -53,6 +54,9 @@ func (sub *subscriber) stop(reason string) {
 	default:
 		sub.reason = reason
 		close(sub.done)
+		if reason != "revoked" { // a revoked plugin is told first
+			sub.abort()
+		}
 	}
 }
 
@@ -88,11 +92,13 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		c.Close(websocket.StatusTryAgainLater, "too many failed attempts")
 		return
 	}
+	writeCtx, abort := context.WithCancel(r.Context())
+	defer abort()
 	s.mu.Lock()
 	p := s.pluginBySecret(hello.Secret)
 	var sub *subscriber
 	if p != nil {
-		sub = &subscriber{plugin: p.ID, profile: p.Profile, send: make(chan []byte, queueLen), done: make(chan struct{})}
+		sub = &subscriber{plugin: p.ID, profile: p.Profile, send: make(chan []byte, queueLen), done: make(chan struct{}), abort: abort}
 		select {
 		case <-s.closed:
 			sub = nil
@@ -125,7 +131,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	for {
 		select {
 		case msg := <-sub.send:
-			if err := s.writeRaw(readCtx, c, msg); err != nil {
+			if err := s.writeRaw(writeCtx, c, msg); err != nil {
 				return
 			}
 		case <-sub.done:
@@ -134,7 +140,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 			s.mu.Unlock()
 			// Events queued before the stop (plugin_revoked) go first.
 			for len(sub.send) > 0 {
-				if err := s.writeRaw(readCtx, c, <-sub.send); err != nil {
+				if err := s.write(readCtx, c, json.RawMessage(<-sub.send)); err != nil {
 					return
 				}
 			}
@@ -160,10 +166,10 @@ func (s *Server) write(ctx context.Context, c *websocket.Conn, v any) error {
 	return wsjson.Write(ctx, c, v)
 }
 
-// writeRaw sends an encoded event.
+// writeRaw sends an encoded event. No deadline of its own (a context
+// per write costs a timer per subscriber per event): a peer that stops
+// reading fills its queue, and stop aborts the blocked write.
 func (s *Server) writeRaw(ctx context.Context, c *websocket.Conn, msg []byte) error {
-	ctx, cancel := context.WithTimeout(ctx, writeTimeout)
-	defer cancel()
 	return c.Write(ctx, websocket.MessageText, msg)
 }
 

@@ -95,6 +95,8 @@ func BenchmarkBridgePush(b *testing.B) {
 	got := make(chan time.Time, subscribers*refreshes) // receipt times
 	var wg sync.WaitGroup
 	url := fmt.Sprintf("ws://127.0.0.1:%d/v1/events", port)
+	readCtx, stopReading := context.WithCancel(context.Background()) // no deadline: no timer per read
+	defer stopReading()
 	ready := make(chan struct{}, subscribers)
 	for range subscribers {
 		c, _, err := websocket.Dial(ctx, url, nil)
@@ -109,7 +111,7 @@ func BenchmarkBridgePush(b *testing.B) {
 		go func() {
 			defer wg.Done()
 			for {
-				_, msg, err := c.Read(ctx)
+				_, msg, err := c.Read(readCtx)
 				if err != nil {
 					return
 				}
