@@ -288,6 +288,27 @@ func (a *app) pushChanges(ctx context.Context, srv *bridge.Server, changed func(
 		return
 	}
 	defer w.Close()
+	// The config file too: a profile that now names another pool, client
+	// or platform is a profile_changed.
+	cfgPath, _ := a.configPath()
+	if cfgPath != "" {
+		if err := w.Add(filepath.Dir(cfgPath)); err != nil {
+			a.logger().Debug("bridge: not watching the config file", "err", err)
+		}
+	}
+	settings := map[string]string{} // profile -> what its tokens belong to
+	checkConfig := func() {
+		for _, profile := range pluginProfiles(srv) {
+			now := a.profileBinding(profile)
+			old, seen := settings[profile]
+			settings[profile] = now
+			if seen && now != old {
+				changed()
+				srv.Publish(bridge.Event{Type: bridge.EventProfileChanged, Profile: profile})
+			}
+		}
+	}
+	checkConfig()
 	known := map[string]savedToken{} // profile -> its saved token, zero: signed out
 	var mu sync.Mutex
 	check := func() {
@@ -315,8 +336,11 @@ func (a *app) pushChanges(ctx context.Context, srv *bridge.Server, changed func(
 		case <-ctx.Done():
 			return
 		case ev := <-w.Events:
-			if filepath.Ext(ev.Name) == ".vault" && filepath.Base(ev.Name)[0] != '.' {
+			switch {
+			case filepath.Ext(ev.Name) == ".vault" && filepath.Base(ev.Name)[0] != '.':
 				check()
+			case ev.Name == cfgPath:
+				checkConfig()
 			}
 		case err := <-w.Errors:
 			a.logger().Debug("bridge: watching", "err", err)
@@ -334,6 +358,16 @@ func pluginProfiles(srv *bridge.Server) []string {
 		}
 	}
 	return out
+}
+
+// profileBinding is what profile's tokens belong to (issuer, client,
+// platform), or why there is none.
+func (a *app) profileBinding(profile string) string {
+	p, err := a.profile(config.Overrides{Profile: profile})
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	return p.IssuerURL() + "|" + p.ClientID + "|" + p.Platform.Target()
 }
 
 // savedToken identifies a saved token without keeping it: a short hash
