@@ -70,7 +70,10 @@ func (d *Discoverer) Discover(ctx context.Context, issuer string) (*Metadata, er
 }
 
 func (d *Discoverer) fetch(ctx context.Context, issuer string) (*Metadata, error) {
-	u := issuer + "/.well-known/openid-configuration"
+	// OpenID Connect Discovery 1.0, section 4: the issuer without its
+	// trailing slash, then the well-known path; the answer's issuer must
+	// still equal the configured one exactly, slash and all.
+	u := strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration"
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%w: bad issuer URL %q: %v", ErrDiscovery, issuer, err)
@@ -93,7 +96,7 @@ func (d *Discoverer) fetch(ctx context.Context, issuer string) (*Metadata, error
 		return nil, fmt.Errorf("%w: %s: not a JSON metadata document: %v", ErrDiscovery, u, err)
 	}
 	if m.Issuer != issuer {
-		return nil, fmt.Errorf("%w: %s names issuer %q, want %q (the issuer in the profile must match exactly, without a trailing slash)", ErrDiscovery, u, m.Issuer, issuer)
+		return nil, fmt.Errorf("%w: %s names issuer %q, want %q (the issuer in the profile must match it exactly, character for character, a trailing slash included)", ErrDiscovery, u, m.Issuer, issuer)
 	}
 	if m.AuthorizationEndpoint == "" || m.TokenEndpoint == "" || m.JWKSURI == "" {
 		return nil, fmt.Errorf("%w: %s lacks authorization_endpoint, token_endpoint or jwks_uri", ErrDiscovery, u)

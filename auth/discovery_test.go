@@ -10,6 +10,31 @@ import (
 	"testing"
 )
 
+// TestDiscoverSlashIssuer: an issuer that ends with "/" is fetched at
+// <issuer without the slash>/.well-known/openid-configuration and must be
+// answered exactly, slash included.
+func TestDiscoverSlashIssuer(t *testing.T) {
+	var srv *httptest.Server
+	answer := ""
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/.well-known/openid-configuration" {
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprintf(w, `{"issuer":%q,"authorization_endpoint":"%s/authorize","token_endpoint":"%s/token","jwks_uri":"%s/jwks"}`, answer, srv.URL, srv.URL, srv.URL)
+	}))
+	defer srv.Close()
+	issuer := srv.URL + "/"
+	answer = issuer
+	if m, err := (&Discoverer{}).Discover(context.Background(), issuer); err != nil || m.Issuer != issuer {
+		t.Fatalf("slash issuer: %+v, %v", m, err)
+	}
+	answer = srv.URL // the provider drops the slash: not the same issuer
+	if _, err := (&Discoverer{}).Discover(context.Background(), issuer); err == nil || !strings.Contains(err.Error(), "a trailing slash included") {
+		t.Errorf("issuer without the slash accepted: %v", err)
+	}
+}
+
 func TestDiscover(t *testing.T) {
 	tests := []struct {
 		name    string

@@ -13,10 +13,13 @@ default_profile = "work"
 
 [profiles.work]
 # Amazon Cognito user pool; the issuer becomes
-# https://cognito-idp.<region>.amazonaws.com/<user_pool_id>.
+# https://cognito-idp.<region>.amazonaws.com/<user_pool_id>
+# (amazonaws.com.cn in the China regions, cn-north-1 and cn-northwest-1).
 user_pool_id = "eu-west-1_AbC123"
 # region = "eu-west-1"                    # optional; derived from user_pool_id
-# issuer = "https://accounts.example.com" # any OpenID Connect issuer instead of user_pool_id
+# issuer = "https://accounts.example.com" # any OpenID Connect issuer instead of user_pool_id,
+#                                         # exactly as the provider publishes it (with its
+#                                         # trailing slash, if it has one, as Auth0's do)
 
 # App client id: 26 letters and digits (App integration > App clients).
 client_id = "1example23456789abcdefghij"

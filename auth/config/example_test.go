@@ -37,7 +37,5 @@ func ExampleProfile_Validate() {
 	}.WithDefaults()
 	fmt.Println(p.Validate())
 	// Output:
-	// invalid config: 2 problems:
-	//   - profile work: issuer: names the default port :443; write "https://login.example.com" instead (an explicit default port makes URLs differ from what is registered; Cognito then fails with "An error was encountered with the requested page")
-	//   - profile work: issuer: ends with "/"; remove the trailing slash, the issuer must match the token's iss claim exactly
+	// invalid config: profile work: issuer: names the default port :443; write "https://login.example.com" instead (an explicit default port makes URLs differ from what is registered; Cognito then fails with "An error was encountered with the requested page")
 }

@@ -44,8 +44,8 @@ func TestParseErrors(t *testing.T) {
 		{"syntax", "[profiles.w]\nissuer = https://a\n", []string{"line 2, column"}},
 		{"wrong type", "[profiles.w]\nredirect_ports = \"43110\"\n", []string{"line 2"}},
 		{"bad duration", "[profiles.w]\n\nlogin_timeout = \"5 minutes\"\n", []string{"line 3", `"5m"`}},
-		{"invalid profile", "[profiles.w]\nissuer = \"https://a.example.com/\"\nclient_id = \"c\"\n",
-			[]string{"profile w: issuer: ends with \"/\""}},
+		{"invalid profile", "[profiles.w]\nissuer = \"https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123/\"\nclient_id = \"c\"\n",
+			[]string{"profile w: issuer: ends with \"/\"; a Cognito issuer has none"}},
 		{"bad default", "default_profile = \"home\"\n[profiles.w]\nissuer = \"https://a.example.com\"\nclient_id = \"c\"\n",
 			[]string{`default_profile: "home" is not a profile`, `"w"`}},
 	}

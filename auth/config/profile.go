@@ -135,7 +135,17 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	return nil
 }
 
-var cognitoHost = regexp.MustCompile(`^cognito-idp\.([a-z]{2}(?:-gov)?-[a-z]+-\d)\.amazonaws\.com$`)
+var cognitoHost = regexp.MustCompile(`^cognito-idp\.([a-z]{2}(?:-gov)?-[a-z]+-\d)\.amazonaws\.com(?:\.cn)?$`)
+
+// awsDomain is the DNS suffix of region's partition: amazonaws.com.cn in
+// the China regions (cn-north-1, cn-northwest-1), amazonaws.com elsewhere
+// (GovCloud included).
+func awsDomain(region string) string {
+	if strings.HasPrefix(region, "cn-") {
+		return "amazonaws.com.cn"
+	}
+	return "amazonaws.com"
+}
 
 // WithDefaults returns a copy of p with every empty optional field set to its default
 // and Region derived from UserPoolID. It never changes a field that is already set.
@@ -167,7 +177,8 @@ func (p Profile) WithDefaults() Profile {
 }
 
 // IssuerURL returns the OpenID Connect issuer: Issuer when set, otherwise
-// https://cognito-idp.<region>.amazonaws.com/<user_pool_id>.
+// https://cognito-idp.<region>.<partition domain>/<user_pool_id>, where the
+// domain is amazonaws.com, or amazonaws.com.cn in the China regions.
 func (p Profile) IssuerURL() string {
 	if p.Issuer != "" {
 		return p.Issuer
@@ -179,7 +190,7 @@ func (p Profile) IssuerURL() string {
 	if region == "" {
 		region, _, _ = strings.Cut(p.UserPoolID, "_")
 	}
-	return "https://cognito-idp." + region + ".amazonaws.com/" + p.UserPoolID
+	return "https://cognito-idp." + region + "." + awsDomain(region) + "/" + p.UserPoolID
 }
 
 // IsCognito reports whether the profile signs in with Amazon Cognito: a user pool is

@@ -34,13 +34,21 @@ func TestIssuerURL(t *testing.T) {
 	}{
 		{Profile{UserPoolID: "eu-west-1_AbC123"}, "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123"},
 		{Profile{UserPoolID: "eu-west-1_AbC123", Region: "eu-west-1"}, "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123"},
+		{Profile{UserPoolID: "cn-north-1_AbC123"}, "https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_AbC123"},
+		{Profile{UserPoolID: "cn-northwest-1_AbC123"}, "https://cognito-idp.cn-northwest-1.amazonaws.com.cn/cn-northwest-1_AbC123"},
+		{Profile{UserPoolID: "us-gov-west-1_AbC123"}, "https://cognito-idp.us-gov-west-1.amazonaws.com/us-gov-west-1_AbC123"},
 		{Profile{Issuer: "https://accounts.example.com"}, "https://accounts.example.com"},
+		{Profile{Issuer: "https://tenant.eu.auth0.com/"}, "https://tenant.eu.auth0.com/"},
 		{Profile{}, ""},
 	}
 	for _, tt := range tests {
 		if got := tt.p.IssuerURL(); got != tt.want {
 			t.Errorf("%+v: got %q; want %q", tt.p, got, tt.want)
 		}
+	}
+	// A China-region issuer written out is still a Cognito one.
+	if !(Profile{Issuer: "https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_AbC123"}).IsCognito() {
+		t.Error("a cn- issuer is not taken for Cognito")
 	}
 }
 

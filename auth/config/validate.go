@@ -161,8 +161,10 @@ func (c *checker) checkProvider(p Profile) {
 	}
 	if p.Issuer != "" {
 		c.checkURL("issuer", p.Issuer)
-		if strings.HasSuffix(p.Issuer, "/") {
-			c.add("issuer", "ends with \"/\"; remove the trailing slash, the issuer must match the token's iss claim exactly")
+		// Some providers' issuers end with "/" (Auth0's do) and must be
+		// written so; Cognito's never do.
+		if strings.HasSuffix(p.Issuer, "/") && cognitoHost.MatchString(hostOf(p.Issuer)) {
+			c.add("issuer", "ends with \"/\"; a Cognito issuer has none: remove it, the issuer must match the token's iss claim exactly")
 		}
 		if m := cognitoHost.FindStringSubmatch(hostOf(p.Issuer)); m != nil && p.Region != "" && p.Region != m[1] {
 			c.add("region", "%q does not match the issuer's region %q; remove region or fix it", p.Region, m[1])

@@ -33,7 +33,11 @@ func TestValidateAcceptsValidProfiles(t *testing.T) {
 	endpoints := validProfile()
 	endpoints.Endpoints = Endpoints{Authorization: "https://d.auth.eu-west-1.amazoncognito.com/oauth2/authorize",
 		Token: "https://d.auth.eu-west-1.amazoncognito.com/oauth2/token", JWKS: "https://[::1]:8443/jwks"}
-	for name, p := range map[string]Profile{"cognito": validProfile(), "generic": generic,
+	slash := Profile{Name: "a0", Issuer: "https://tenant.eu.auth0.com/", ClientID: "x", Platform: none}.WithDefaults()
+	china := validProfile()
+	china.UserPoolID, china.Region = "cn-north-1_X1", ""
+	china = china.WithDefaults()
+	for name, p := range map[string]Profile{"cognito": validProfile(), "generic": generic, "issuer with a slash": slash, "china": china,
 		"emulator": emulator, "gov": gov, "endpoints": endpoints, "short client id": shortID, "client id with + and _": plusID} {
 		if err := p.Validate(); err != nil {
 			t.Errorf("%s: got %v; want nil", name, err)
@@ -56,7 +60,9 @@ func TestValidateReportsEachProblem(t *testing.T) {
 		{"issuer region mismatch", func(p *Profile) {
 			p.UserPoolID, p.Region, p.Issuer = "", "us-east-1", "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_A"
 		}, "region", "issuer's region"},
-		{"issuer slash", func(p *Profile) { p.UserPoolID, p.Issuer = "", "https://a.example.com/" }, "issuer", "trailing slash"},
+		{"Cognito issuer with a slash", func(p *Profile) {
+			p.UserPoolID, p.Issuer = "", "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123/"
+		}, "issuer", "a Cognito issuer has none"},
 		{"issuer http", func(p *Profile) { p.UserPoolID, p.Issuer = "", "http://a.example.com" }, "issuer", "plain http"},
 		{"issuer relative", func(p *Profile) { p.UserPoolID, p.Issuer = "", "a.example.com" }, "issuer", "absolute"},
 		{"issuer scheme", func(p *Profile) { p.UserPoolID, p.Issuer = "", "ftp://a.example.com" }, "issuer", "use https"},

@@ -49,6 +49,17 @@ func TestLoginStandardOIDCProvider(t *testing.T) {
 	}
 }
 
+// TestLoginOIDCProviderSlashIssuer signs in against oidc-provider with an
+// issuer that ends with "/" (as Auth0's do): discovery at the issuer
+// without the slash plus the well-known path, and the issuer, the iss
+// claim and the saved sign-in all equal to it exactly, slash included.
+func TestLoginOIDCProviderSlashIssuer(t *testing.T) {
+	r := loginOIDCProviderAt(t, nil, true)
+	if !strings.HasSuffix(r.profile.Issuer, "/") || r.session.Issuer != r.profile.Issuer || r.session.Claims.Issuer != r.profile.Issuer {
+		t.Errorf("issuer %q, saved %q, iss claim %q; want all equal, ending with /", r.profile.Issuer, r.session.Issuer, r.session.Claims.Issuer)
+	}
+}
+
 // TestLoginStandardOIDCProviderOfflineAccess adds prompt=consent to the
 // authorize request, as OpenID Connect requires for offline_access, and
 // checks that the refresh token the provider then grants works with
@@ -113,9 +124,16 @@ type oidcLoginResult struct {
 // set), and checks what every successful sign-in must show.
 func loginOIDCProvider(t *testing.T, mod func(string) string) oidcLoginResult {
 	t.Helper()
+	return loginOIDCProviderAt(t, mod, false)
+}
+
+// loginOIDCProviderAt is loginOIDCProvider with an issuer that ends with
+// "/" when slash.
+func loginOIDCProviderAt(t *testing.T, mod func(string) string, slash bool) oidcLoginResult {
+	t.Helper()
 	exec := chromiumPath(t)
 	h := newBareHarness(t)
-	issuer := startOIDCProvider(t, oidcClientID, h.ports)
+	issuer := startOIDCProvider(t, oidcClientID, h.ports, slash)
 	r := oidcLoginResult{profile: writeGenericProfile(t, h, issuer, oidcClientID)}
 
 	c := &chromium{t: t, exec: exec, done: make(chan struct{})}
@@ -209,7 +227,7 @@ func writeGenericProfile(t *testing.T, h *harness, issuer, clientID string) conf
 // startOIDCProvider runs testdata/oidcprovider/server.mjs on a free port,
 // installing its npm packages first when they are missing, and returns
 // the issuer once it is listening.
-func startOIDCProvider(t *testing.T, clientID string, redirectPorts []int) string {
+func startOIDCProvider(t *testing.T, clientID string, redirectPorts []int, slash bool) string {
 	t.Helper()
 	for _, tool := range []string{"node", "npm"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -233,6 +251,9 @@ func startOIDCProvider(t *testing.T, clientID string, redirectPorts []int) strin
 	cmd.Dir = dir
 	// Claims in the id_token: ssohelper reads none from userinfo (yet).
 	cmd.Env = append(os.Environ(), "OIDC_CLIENT_ID="+clientID, "OIDC_REDIRECT_URIS="+strings.Join(uris, " "), "OIDC_CONFORM_ID_TOKEN_CLAIMS=0")
+	if slash {
+		cmd.Env = append(cmd.Env, "OIDC_ISSUER_SLASH=1")
+	}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()
@@ -264,7 +285,11 @@ func startOIDCProvider(t *testing.T, clientID string, redirectPorts []int) strin
 	}()
 	select {
 	case iss := <-ready:
-		if want := fmt.Sprintf("http://localhost:%d", port); iss != want {
+		want := fmt.Sprintf("http://localhost:%d", port)
+		if slash {
+			want += "/"
+		}
+		if iss != want {
 			t.Fatalf("provider issuer = %q; want %q", iss, want)
 		}
 		return iss

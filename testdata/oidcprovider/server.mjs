@@ -27,7 +27,8 @@ if (!Number.isInteger(port) || port <= 0 || port > 65535) {
   console.error('usage: node server.mjs PORT (or set PORT)');
   process.exit(2);
 }
-const issuer = `http://localhost:${port}`;
+// OIDC_ISSUER_SLASH=1: an issuer ending with "/", as Auth0 and others publish.
+const issuer = `http://localhost:${port}` + (process.env.OIDC_ISSUER_SLASH === '1' ? '/' : '');
 const clientId = process.env.OIDC_CLIENT_ID || 'ssohelper-test';
 const redirectUris = (process.env.OIDC_REDIRECT_URIS || 'http://localhost:43110/callback')
   .split(/[\s,]+/)
