@@ -191,14 +191,12 @@ func (a *app) serveBridge(ctx context.Context, o serveOptions, profile string, a
 	if err != nil {
 		return err
 	}
+	if err := os.MkdirAll(a.env.DataDir, 0o700); err != nil {
+		return fmt.Errorf("creating %s: %w", a.env.DataDir, err)
+	}
 	audit, err := os.OpenFile(filepath.Join(a.env.DataDir, "bridge-audit.log"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
-		if err := os.MkdirAll(a.env.DataDir, 0o700); err == nil {
-			audit, err = os.OpenFile(filepath.Join(a.env.DataDir, "bridge-audit.log"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-		}
-		if err != nil {
-			return fmt.Errorf("opening the bridge's audit log: %w", err)
-		}
+		return fmt.Errorf("opening the bridge's audit log: %w", err)
 	}
 	defer audit.Close()
 	tokens := &bridgeTokens{a: a, signIn: a.headlessSignIn}
