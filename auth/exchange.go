@@ -19,6 +19,10 @@ import (
 // refresh token is gone, expired or revoked.
 var ErrLoginRequired = errors.New("sign-in required")
 
+// ErrProviderConfig means the identity provider's set-up for this app
+// client is wrong: the IT admin, not the user, can fix it.
+var ErrProviderConfig = errors.New("the identity provider's configuration for this app client is wrong")
+
 // TokenError is an OAuth error answer from the provider's token endpoint
 // (RFC 6749 section 5.2). It never holds a token or a code: its text went
 // through sanitize.Redact with every value the request sent.
@@ -42,14 +46,37 @@ func (e *TokenError) Error() string {
 	case "invalid_client", "unauthorized_client":
 		msg += " (check client_id, and the secret for a confidential app client)"
 	case "invalid_grant":
-		msg += " (sign in again)"
+		if e.Op == opCodeExchange {
+			msg += " right after the browser sign-in: the app client's configuration, not an expired sign-in"
+		} else {
+			msg += " (sign in again)"
+		}
 	}
 	return msg
 }
 
-// Is makes invalid_grant match [ErrLoginRequired].
+// Hint says what to do about a configuration fault, for the IT team.
+func (e *TokenError) Hint() string {
+	if e.Code == "invalid_grant" && e.Op == opCodeExchange {
+		return "ask your IT team: in Cognito, the app client's attribute read permissions must allow every attribute " +
+			"the requested scopes carry (email for email, name for profile), or drop the scope"
+	}
+	return ""
+}
+
+// opCodeExchange is the Op of a failed code exchange.
+const opCodeExchange = "code exchange"
+
+// Is makes invalid_grant match [ErrLoginRequired] on a refresh, and
+// [ErrProviderConfig] at the code exchange right after a sign-in.
 func (e *TokenError) Is(target error) bool {
-	return target == ErrLoginRequired && e.Code == "invalid_grant"
+	if e.Code != "invalid_grant" {
+		return false
+	}
+	if e.Op == opCodeExchange {
+		return target == ErrProviderConfig
+	}
+	return target == ErrLoginRequired
 }
 
 // Tokens is the provider's answer at the token endpoint.
@@ -82,9 +109,9 @@ func redeem(ctx context.Context, hc *http.Client, oc *oauth2.Config, code, verif
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, httpClient(hc))
 	tok, err := oc.Exchange(ctx, code, oauth2.VerifierOption(verifier))
 	if err != nil {
-		return nil, tokenError("code exchange", err, code, verifier, oc.ClientSecret)
+		return nil, tokenError(opCodeExchange, err, code, verifier, oc.ClientSecret)
 	}
-	return tokensFrom(tok, "code exchange")
+	return tokensFrom(tok, opCodeExchange)
 }
 
 func tokensFrom(tok *oauth2.Token, op string) (*Tokens, error) {

@@ -56,6 +56,11 @@ type Client struct {
 	LogoutURLs []string
 	// Scopes are the allowed OAuth scopes. Default: openid, email, phone, profile.
 	Scopes []string
+	// Unreadable are user attributes the app client may not read
+	// (Cognito's attribute read permissions, turned off). As Cognito does,
+	// the code exchange then answers invalid_grant when a granted scope
+	// carries one: email for "email", name for "profile".
+	Unreadable []string
 }
 
 // User is a user in the pool.

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
+	"strings"
 )
 
 // pkceVerifier matches an RFC 7636 code_verifier.
@@ -121,6 +123,11 @@ func (s *Server) codeGrant(w http.ResponseWriter, form url.Values, client Client
 		writeOAuthError(w, http.StatusBadRequest, "invalid_grant", "")
 		return
 	}
+	if attr := unreadableInScope(client, ac.scope); attr != "" {
+		s.log.Debug("authtest: token: a granted scope carries an attribute the app client may not read", "attribute", attr)
+		writeOAuthError(w, http.StatusBadRequest, "invalid_grant", "")
+		return
+	}
 	g := grant{
 		clientID: client.ID, username: ac.username, scope: ac.scope, nonce: ac.nonce,
 		family: newUUID(), authTime: ac.authTime,
@@ -176,4 +183,24 @@ func (s *Server) refreshGrant(w http.ResponseWriter, form url.Values, client Cli
 		resp.RefreshToken = s.newRefreshToken(g, expires)
 	}
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// scopeAttributes are the user attributes each scope carries.
+var scopeAttributes = map[string][]string{
+	"email":   {"email", "email_verified"},
+	"profile": {"name", "given_name", "family_name", "preferred_username"},
+	"phone":   {"phone_number", "phone_number_verified"},
+}
+
+// unreadableInScope is an attribute a granted scope carries that client
+// may not read, or "".
+func unreadableInScope(client Client, scope string) string {
+	for _, sc := range strings.Fields(scope) {
+		for _, attr := range scopeAttributes[sc] {
+			if slices.Contains(client.Unreadable, attr) {
+				return attr
+			}
+		}
+	}
+	return ""
 }

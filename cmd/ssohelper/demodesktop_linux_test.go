@@ -3,6 +3,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -19,7 +20,9 @@ func TestDemoDesktop(t *testing.T) {
 	home := t.TempDir()
 	log := newTranscript()
 	cmd := exec.Command(ssohelperBinary(t), "-v", "demo", "--desktop")
-	cmd.Env = append(scrubbedEnv(), "DISPLAY="+display, "HOME="+home, "PATH="+os.Getenv("PATH"), "XDG_RUNTIME_DIR="+t.TempDir())
+	cmd.Env = append(scrubbedEnv(), "DISPLAY="+display, "HOME="+home, "PATH="+os.Getenv("PATH"), "XDG_RUNTIME_DIR="+t.TempDir(),
+		fmt.Sprintf("%s=%d", envBridgePort, freePorts(t, 1)[0])) // not the user's bridge port
+
 	cmd.Stderr = log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

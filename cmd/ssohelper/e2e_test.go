@@ -220,3 +220,20 @@ func TestLoginIgnoresForgedCallback(t *testing.T) {
 		t.Errorf("code grants = %d; want 1 (the attacker's code is never redeemed)", got)
 	}
 }
+
+// TestLoginAttributePermission: an app client that may not read an
+// attribute a requested scope carries makes Cognito answer invalid_grant
+// at the code exchange. Right after a browser sign-in that is the IT
+// team's configuration, not "sign in again": exit 3 with the fix, and
+// nothing saved.
+func TestLoginAttributePermission(t *testing.T) {
+	h := newHarnessClient(t, authtest.Options{}, func(c *authtest.Client) { c.Unreadable = []string{"email"} })
+	code := h.run(context.Background(), goBrowser("designer", "Design-2026!"), "login")
+	errs := h.stderr.String()
+	if code != exitConfig || !strings.Contains(errs, "attribute read permissions") || strings.Contains(errs, "sign in again") {
+		t.Errorf("exit %d; want %d naming the attribute permissions, not 'sign in again':\n%s", code, exitConfig, errs)
+	}
+	if _, err := h.store().Get(context.Background(), account.Name("work")); err == nil {
+		t.Error("a sign-in was saved")
+	}
+}

@@ -41,7 +41,7 @@ func exitCode(err error) int {
 		return exitSignInNeed
 	case errors.Is(err, context.Canceled), errors.As(err, &authErr) && authErr.Code == "access_denied":
 		return exitCancelled
-	case errors.As(err, &valErr), errors.Is(err, errUsage), errors.Is(err, config.ErrInvalid),
+	case errors.As(err, &valErr), errors.Is(err, errUsage), errors.Is(err, config.ErrInvalid), errors.Is(err, auth.ErrProviderConfig),
 		errors.Is(err, config.ErrNoProfile), errors.Is(err, config.ErrUnknownProfile):
 		return exitConfig
 	}
@@ -78,7 +78,7 @@ func hints(err error) []string {
 	for err != nil {
 		if h, ok := err.(*hintError); ok && h.first {
 			lead = append(lead, h.hint)
-		} else if h, ok := err.(interface{ Hint() string }); ok {
+		} else if h, ok := err.(interface{ Hint() string }); ok && h.Hint() != "" {
 			out = append([]string{h.Hint()}, out...)
 		}
 		switch u := err.(type) {

@@ -40,12 +40,21 @@ type harness struct {
 
 func newHarness(t testing.TB, opts authtest.Options) *harness {
 	t.Helper()
+	return newHarnessClient(t, opts, nil)
+}
+
+// newHarnessClient is newHarness with the demo app client changed by mod.
+func newHarnessClient(t testing.TB, opts authtest.Options, mod func(*authtest.Client)) *harness {
+	t.Helper()
 	h := &harness{t: t, dir: t.TempDir(), ports: freePorts(t, 3), keyring: &memKeyring{m: map[string]string{}}}
 	client := authtest.DemoClient()
 	client.CallbackURLs, client.LogoutURLs = nil, nil
 	for _, p := range h.ports {
 		client.CallbackURLs = append(client.CallbackURLs, fmt.Sprintf("http://localhost:%d/callback", p))
 		client.LogoutURLs = append(client.LogoutURLs, fmt.Sprintf("http://localhost:%d/signed-out", p))
+	}
+	if mod != nil {
+		mod(&client)
 	}
 	if opts.Clients == nil {
 		opts.Clients = []authtest.Client{client}
