@@ -130,8 +130,18 @@ func (p *Provider) Revoke(ctx context.Context, refreshToken string) error {
 		return nil
 	}
 	te.Code, te.Description = sanitize.Redact(code, refreshToken, p.ClientSecret), sanitize.Redact(desc, refreshToken, p.ClientSecret)
+	if code == "invalid_request" && p.Profile.IsCognito() {
+		// The request is well formed: Cognito says this when token
+		// revocation is off for the app client.
+		return fmt.Errorf("%w: %w", ErrRevocationOff, te)
+	}
 	return te
 }
+
+// ErrRevocationOff means the provider refused to revoke because token
+// revocation is turned off for the app client (Cognito answers
+// invalid_request then).
+var ErrRevocationOff = errors.New("token revocation is turned off for this app client (Cognito: App client > Advanced security settings > Enable token revocation)")
 
 // LogoutURL is the address that ends the provider's browser session, so the
 // next sign-in can pick another account: Cognito's

@@ -61,6 +61,9 @@ type Client struct {
 	// the code exchange then answers invalid_grant when a granted scope
 	// carries one: email for "email", name for "profile".
 	Unreadable []string
+	// NoRevocation turns token revocation off for the app client, as
+	// Cognito allows: /oauth2/revoke then answers 400 invalid_request.
+	NoRevocation bool
 }
 
 // User is a user in the pool.

@@ -13,6 +13,11 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if client.NoRevocation {
+		s.log.Debug("authtest: revoke: token revocation is off for this app client")
+		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "")
+		return
+	}
 	token := r.PostForm.Get("token")
 	if token == "" {
 		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "")

@@ -237,3 +237,19 @@ func TestLoginAttributePermission(t *testing.T) {
 		t.Error("a sign-in was saved")
 	}
 }
+
+// TestLogoutRevocationOff: an app client with token revocation turned off
+// (Cognito answers invalid_request) gets a sign-out that says so, with
+// what the IT team can turn on, and still deletes the local sign-in.
+func TestLogoutRevocationOff(t *testing.T) {
+	h := newHarnessClient(t, authtest.Options{}, func(c *authtest.Client) { c.NoRevocation = true })
+	h.mustRun(goBrowser("designer", "Design-2026!"), "login")
+	h.mustRun(nil, "logout")
+	errs := h.stderr.String()
+	if !strings.Contains(errs, "Token revocation is turned off for the app client of profile work") || !strings.Contains(errs, "Enable token revocation") {
+		t.Errorf("logout said:\n%s", errs)
+	}
+	if _, err := h.store().Get(context.Background(), account.Name("work")); err == nil {
+		t.Error("the local sign-in was kept")
+	}
+}

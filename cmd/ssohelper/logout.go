@@ -116,6 +116,9 @@ func (a *app) reportSignOut(p config.Profile, res *account.SignOutResult) {
 		fmt.Fprintf(w, "Revoked the refresh token of profile %s at the identity provider.\n", p.Name)
 	case errors.Is(res.RevokeErr, auth.ErrNoRevocation):
 		fmt.Fprintf(w, "The identity provider of profile %s cannot revoke tokens: the refresh token stays valid there %s.\n", p.Name, until)
+	case errors.Is(res.RevokeErr, auth.ErrRevocationOff):
+		fmt.Fprintf(w, "Token revocation is turned off for the app client of profile %s: the refresh token stays valid at the identity provider %s.\n", p.Name, until)
+		fmt.Fprintln(w, "  Ask your IT team to turn it on (Cognito: App client > Advanced security settings > Enable token revocation); the local copy is deleted anyway.")
 	case res.RevokeErr != nil:
 		fmt.Fprintf(w, "Could not revoke the refresh token of profile %s: %v\n", p.Name, res.RevokeErr)
 		fmt.Fprintf(w, "  It stays valid at the identity provider %s; the local copy is deleted anyway.\n", until)
