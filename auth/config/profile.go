@@ -107,6 +107,22 @@ type Platform struct {
 	// ClientAppID is the platform "Client App Id" whose scope is
 	// site_<site_id>_provisionByOpenIdToken_<idp>.
 	ClientAppID string `toml:"client_app_id,omitempty"`
+	// ExternalUserIDClaim is the id_token claim the platform identifies
+	// users by (its "External user ID" mapping); DefaultExternalUserIDClaim
+	// when empty. `ssohelper claims` checks the user has it.
+	ExternalUserIDClaim string `toml:"external_user_id_claim,omitempty"`
+}
+
+// DefaultExternalUserIDClaim is the claim platforms identify users by
+// unless the profile says otherwise.
+const DefaultExternalUserIDClaim = "email"
+
+// UserIDClaim is the claim the platform identifies users by.
+func (pl Platform) UserIDClaim() string {
+	if pl.ExternalUserIDClaim != "" {
+		return pl.ExternalUserIDClaim
+	}
+	return DefaultExternalUserIDClaim
 }
 
 // Target names the platform that tokens of this configuration belong to:

@@ -65,6 +65,7 @@ func (e *ValidationError) Unwrap() error { return ErrInvalid }
 
 var (
 	poolIDPattern = regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-\d_[A-Za-z0-9]+$`)
+	claimName     = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_:.-]{0,63}$`)
 	regionPattern = regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-\d$`)
 	// cognitoClientID is what Cognito's API accepts; usualClientID is what
 	// it generates today.
@@ -266,6 +267,9 @@ func (c *checker) checkPlatform(pl Platform) {
 		}
 		if pl.ClientAppID == "" {
 			c.add("platform.client_app_id", "is empty; copy the Client App Id from System Configuration > Login Settings > Client App Info")
+		}
+		if pl.ExternalUserIDClaim != "" && !claimName.MatchString(pl.ExternalUserIDClaim) {
+			c.add("platform.external_user_id_claim", "%q is not a claim name; write it as the id_token names it, e.g. \"email\" or \"custom:employee_id\"", pl.ExternalUserIDClaim)
 		}
 	default:
 		c.add("platform.kind", "%q is not a known platform; use %q or %q", pl.Kind, KindNone, KindEncodify)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -251,5 +252,54 @@ func TestLogoutRevocationOff(t *testing.T) {
 	}
 	if _, err := h.store().Get(context.Background(), account.Name("work")); err == nil {
 		t.Error("the local sign-in was kept")
+	}
+}
+
+// TestClaims: claims shows the id_token's claims (groups and custom
+// attributes first, never the token) and checks the claim the platform
+// identifies users by; a profile naming a claim the user lacks says so.
+func TestClaims(t *testing.T) {
+	h := newHarness(t, authtest.Options{})
+	h.mustRun(goBrowser("designer", "Design-2026!"), "login")
+	h.mustRun(nil, "claims")
+	out := h.stdout.String()
+	s := h.loadSession()
+	for _, want := range []string{"cognito:groups", "custom:access_right", "Local Company", "email", "designer@example.com",
+		"The platform identifies this user by email = designer@example.com."} {
+		if !strings.Contains(out, want) {
+			t.Errorf("claims lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, s.IDToken) || strings.Contains(out, s.AccessToken) {
+		t.Error("claims printed a token")
+	}
+	if strings.Index(out, "cognito:groups") > strings.Index(out, "  email") {
+		t.Errorf("groups are not listed first:\n%s", out)
+	}
+
+	// A platform that identifies users by a claim this user does not have.
+	cfg := h.env["SSOHELPER_CONFIG"]
+	raw, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod := strings.Replace(string(raw), "client_app_id = ", "external_user_id_claim = 'custom:employee_id'\nclient_app_id = ", 1)
+	if err := os.WriteFile(cfg, []byte(mod), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.mustRun(nil, "claims", "--format", "json")
+	var j struct {
+		Claims  map[string]string
+		Missing []string
+	}
+	if err := json.Unmarshal(h.stdout.Bytes(), &j); err != nil {
+		t.Fatal(err)
+	}
+	if j.Claims["email"] != "designer@example.com" || len(j.Missing) != 1 || j.Missing[0] != "custom:employee_id" {
+		t.Errorf("json: %+v", j)
+	}
+	h.mustRun(nil, "claims")
+	if !strings.Contains(h.stdout.String(), "MISSING: custom:employee_id") {
+		t.Errorf("no MISSING line:\n%s", h.stdout.String())
 	}
 }
