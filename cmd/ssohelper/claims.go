@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -124,6 +125,9 @@ func tokenClaims(jwt string) (map[string]string, error) {
 			s = strings.Join(parts, ", ")
 		case float64:
 			s = fmt.Sprint(int64(x))
+			if timeClaims[k] {
+				s = time.Unix(int64(x), 0).UTC().Format(time.RFC3339)
+			}
 		default:
 			s = fmt.Sprint(x)
 		}
@@ -131,6 +135,9 @@ func tokenClaims(jwt string) (map[string]string, error) {
 	}
 	return out, nil
 }
+
+// timeClaims are shown as times, not seconds since 1970.
+var timeClaims = map[string]bool{"exp": true, "iat": true, "nbf": true, "auth_time": true}
 
 func nonEmpty(s []string) []string {
 	if s == nil {
