@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -301,5 +302,42 @@ func TestClaims(t *testing.T) {
 	h.mustRun(nil, "claims")
 	if !strings.Contains(h.stdout.String(), "MISSING: custom:employee_id") {
 		t.Errorf("no MISSING line:\n%s", h.stdout.String())
+	}
+}
+
+// TestClaimsMappingPreview: with the platform's mapping XML (the seed's
+// examples), claims previews the access right and groups the platform
+// would assign, the unmapped values and an email domain the platform
+// refuses; a malformed file is refused with its line.
+func TestClaimsMappingPreview(t *testing.T) {
+	h := newHarness(t, authtest.Options{})
+	h.mustRun(goBrowser("designer", "Design-2026!"), "login")
+	dir := t.TempDir()
+	write := func(name, doc string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	rights := write("rights.xml", `<?xml version="1.0" encoding="UTF-8"?>
+<MappingDocument>
+	<Mapping><ExternalSystemAccess>Global Company</ExternalSystemAccess><EncodeAccessRight>Admin</EncodeAccessRight></Mapping>
+	<Mapping><ExternalSystemAccess>Local Company</ExternalSystemAccess><EncodeAccessRight>Sales Manager</EncodeAccessRight></Mapping>
+</MappingDocument>`)
+	groups := write("groups.xml", `<MappingDocument>
+	<Mapping><ExternalSystemAccess>Local Company</ExternalSystemAccess><EncodeGroup>Argentina, Chile, Bolivia</EncodeGroup></Mapping>
+</MappingDocument>`)
+	h.mustRun(nil, "claims", "--access-rights", rights, "--groups", groups, "--email-domains", "example.org")
+	out := h.stdout.String()
+	for _, want := range []string{"access right  Sales Manager", "groups        Argentina, Chile, Bolivia", "unmapped      Designers",
+		`WARNING: the email "designer@example.com" is not in an allowed domain (example.org)`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("preview lacks %q:\n%s", want, out)
+		}
+	}
+	bad := write("bad.xml", "<MappingDocument>\n<Mapping><ExternalSystemAccess>x</ExternalSystemAccess><EncodeAccessRight>y</EncodeAccessRight></Mapping>\n</MappingDocument>pping>\n")
+	if code := h.run(context.Background(), nil, "claims", "--access-rights", bad); code != exitConfig || !strings.Contains(h.stderr.String(), `line 3: text "pping>" after the root element`) {
+		t.Errorf("malformed: exit %d, %s", code, h.stderr.String())
 	}
 }
