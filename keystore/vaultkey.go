@@ -115,3 +115,14 @@ func (s *Store) lock(ctx context.Context) (unlock func(), err error) {
 		}
 	}, nil
 }
+
+// Check reads the vault key from the keyring without creating it: the
+// keyring answers and is unlocked (doctor). No key yet is fine: the first
+// sign-in creates it.
+func (s *Store) Check(ctx context.Context) error {
+	_, err := s.readKey(ctx)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	return err
+}

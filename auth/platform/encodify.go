@@ -238,3 +238,11 @@ func (e *Encodify) logger() *slog.Logger {
 	}
 	return slog.New(slog.DiscardHandler)
 }
+
+// CheckClientApp runs the client credentials grant and throws the app
+// token away: it tells whether the platform accepts the client app's id
+// and secret (doctor), without a sign-in.
+func (e *Encodify) CheckClientApp(ctx context.Context) error {
+	_, err := e.appToken(ctx)
+	return err
+}

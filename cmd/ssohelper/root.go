@@ -82,7 +82,7 @@ Exit codes: 0 ok, 1 error, 2 cancelled, 3 configuration or usage error,
 	pf.BoolVarP(&a.g.verbose, "verbose", "v", false, "debug logs on stderr (tokens are never logged)")
 	root.Flags().BoolVar(&a.g.hidden, "hidden", false, "desktop app: start in the tray without showing the window (for starting at login)")
 	pf.BoolVar(&a.g.fileStore, "insecure-file-store", false, "keep the vault key in a 0600 file instead of the system keyring (or $SSOHELPER_INSECURE_FILE_STORE=1)")
-	root.AddCommand(a.loginCmd(), a.tokenCmd(), a.execCmd(), a.serveCmd(), a.bridgeCmd(), a.claimsCmd(), a.statusCmd(), a.logoutCmd(), a.demoCmd(), a.configCmd())
+	root.AddCommand(a.loginCmd(), a.tokenCmd(), a.execCmd(), a.serveCmd(), a.bridgeCmd(), a.claimsCmd(), a.doctorCmd(), a.statusCmd(), a.logoutCmd(), a.demoCmd(), a.configCmd())
 	root.AddCommand(a.desktopCommands()...)
 	strictArgs(root)
 	return root
