@@ -7,6 +7,7 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ssohelper/ssohelper/auth/authtest"
 	"github.com/ssohelper/ssohelper/auth/config"
@@ -59,6 +60,14 @@ func TestDoctor(t *testing.T) {
 	l.Close()
 	if c := checks[fmt.Sprintf("port %d", h.ports[0])]; c.Status != "warn" || !strings.Contains(c.Detail, "busy on 127.0.0.1") {
 		t.Errorf("busy port: %+v", c)
+	}
+
+	// This machine's clock 5 minutes ahead of the provider's Date.
+	h.now = func() time.Time { return time.Now().Add(5 * time.Minute) }
+	checks, _, code = doctorRun(t, h)
+	h.now = nil
+	if c := checks["clock"]; c.Status != "fail" || code == exitOK || !strings.Contains(c.Detail, "5m0s off") {
+		t.Errorf("clock skew: exit %d, %+v", code, c)
 	}
 
 	// The platform refuses the client app's secret.

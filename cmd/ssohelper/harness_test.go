@@ -34,6 +34,8 @@ type harness struct {
 	stdin   io.Reader
 	// readHidden plays the terminal for Env.ReadHidden; nil: not a terminal.
 	readHidden func(prompt string) (string, error)
+	// now is this machine's clock for the command; nil: time.Now.
+	now func() time.Time
 	stdout     bytes.Buffer
 	stderr     bytes.Buffer
 }
@@ -113,6 +115,9 @@ func (h *harness) run(ctx context.Context, opener auth.Opener, args ...string) i
 		Keyring:    h.keyring,
 		DataDir:    h.dataDir(),
 		ReadHidden: h.readHidden,
+	}
+	if h.now != nil {
+		env.Now = h.now
 	}
 	return run(ctx, args, env)
 }
