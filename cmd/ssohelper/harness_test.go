@@ -35,9 +35,9 @@ type harness struct {
 	// readHidden plays the terminal for Env.ReadHidden; nil: not a terminal.
 	readHidden func(prompt string) (string, error)
 	// now is this machine's clock for the command; nil: time.Now.
-	now func() time.Time
-	stdout     bytes.Buffer
-	stderr     bytes.Buffer
+	now    func() time.Time
+	stdout bytes.Buffer
+	stderr bytes.Buffer
 }
 
 func newHarness(t testing.TB, opts authtest.Options) *harness {
