@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/ssohelper/ssohelper/auth/mapping"
 )
 
 // mappingDocument is Encodify's mapping XML:
@@ -82,23 +84,9 @@ func splitList(s string) []string {
 	return out
 }
 
-// claimValues returns a claim as strings: a string claim is one value, an
-// array claim is each of its string items.
-func claimValues(v any) []string {
-	switch t := v.(type) {
-	case string:
-		return []string{t}
-	case []any:
-		var out []string
-		for _, x := range t {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
+// claimValues is mapping.ClaimValues: the platform emulator reads claims
+// as ssohelper's preview does.
+var claimValues = mapping.ClaimValues
 
 // accessRight maps the first external access value that has a mapping, or
 // returns the default access right.

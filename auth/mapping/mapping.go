@@ -154,3 +154,21 @@ func Assign(rights, groups Map, accessValues, groupValues []string) Preview {
 	}
 	return p
 }
+
+// ClaimValues is a claim as strings: a string claim is one value, a list
+// claim each of its string items.
+func ClaimValues(v any) []string {
+	switch t := v.(type) {
+	case string:
+		return []string{t}
+	case []any:
+		var out []string
+		for _, x := range t {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}

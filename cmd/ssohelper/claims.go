@@ -167,7 +167,7 @@ func (mf mappingFlags) preview(raw map[string]any) (*mapping.Preview, []string, 
 	if err != nil {
 		return nil, nil, err
 	}
-	p := mapping.Assign(rights, groups, claimStrings(raw[mf.accessClaim]), claimStrings(raw[mf.groupsClaim]))
+	p := mapping.Assign(rights, groups, mapping.ClaimValues(raw[mf.accessClaim]), mapping.ClaimValues(raw[mf.groupsClaim]))
 	return &p, mf.domainWarnings(raw), nil
 }
 
@@ -185,24 +185,6 @@ func (mf mappingFlags) domainWarnings(raw map[string]any) []string {
 	}
 	return []string{fmt.Sprintf("the email %q is not in an allowed domain (%s): the platform will refuse this user",
 		sanitize.Text(email), strings.Join(mf.emailDomains, ", "))}
-}
-
-// claimStrings is a claim's values: a string claim is one value, a list
-// each of its strings.
-func claimStrings(v any) []string {
-	switch t := v.(type) {
-	case string:
-		return []string{t}
-	case []any:
-		var out []string
-		for _, x := range t {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
 }
 
 // claimOrder sorts groups and custom attributes first: what mappings use.
