@@ -40,21 +40,7 @@ func pairBenchPlugin(b testing.TB, h *harness) {
 // (file store) for scripts/bench.sh to load the bridge's token endpoint
 // with hey: it prints the environment to use and the plugin's secret.
 func BenchmarkBridgeFixture(b *testing.B) {
-	dir := os.Getenv("SSOHELPER_BENCH_DIR")
-	if dir == "" {
-		b.Fatal("set SSOHELPER_BENCH_DIR")
-	}
-	h := newHarness(b, authtest.Options{})
-	h.useFileStore()
-	h.mustRun(goBrowser("designer", "Design-2026!"), "login")
-	pairBenchPlugin(b, h)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		b.Fatal(err)
-	}
-	if out, err := exec.Command("cp", "-a", h.dir, dir).CombinedOutput(); err != nil {
-		b.Fatalf("cp: %v\n%s", err, out)
-	}
-	base := filepath.Join(dir, filepath.Base(h.dir))
+	h, base := benchFixture(b, func(h *harness) { pairBenchPlugin(b, h) })
 	fmt.Printf("FIXTURE XDG_DATA_HOME=%s SSOHELPER_CONFIG=%s %s=1 %s=%s\n",
 		filepath.Join(base, "xdg"), filepath.Join(base, "config.toml"), envFileStore, "SSOHELPER_PLATFORM_SECRET", h.env["SSOHELPER_PLATFORM_SECRET"])
 	fmt.Printf("SECRET %s\n", benchSecret)

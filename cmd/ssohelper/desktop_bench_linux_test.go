@@ -217,6 +217,18 @@ func rssKiB(b testing.TB, pid int) int {
 // scripts/bench.sh to time `ssohelper token` of both builds with hyperfine:
 // it prints the environment to use.
 func BenchmarkDesktopFixture(b *testing.B) {
+	_, base := benchFixture(b, nil)
+	fmt.Printf("FIXTURE XDG_DATA_HOME=%s SSOHELPER_CONFIG=%s %s=1\n",
+		filepath.Join(base, "xdg"), filepath.Join(base, "config.toml"), envFileStore)
+	for range b.N {
+	}
+}
+
+// benchFixture signs in on the emulator (file store), lets prepare add to
+// the store, and copies it all under $SSOHELPER_BENCH_DIR for bench.sh,
+// which outlives the harness; it returns the copy's directory.
+func benchFixture(b *testing.B, prepare func(*harness)) (*harness, string) {
+	b.Helper()
 	dir := os.Getenv("SSOHELPER_BENCH_DIR")
 	if dir == "" {
 		b.Fatal("set SSOHELPER_BENCH_DIR")
@@ -224,14 +236,16 @@ func BenchmarkDesktopFixture(b *testing.B) {
 	h := newHarness(b, authtest.Options{})
 	h.useFileStore()
 	h.mustRun(goBrowser("designer", "Design-2026!"), "login")
+	if prepare != nil {
+		prepare(h)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		b.Fatal(err)
+	}
 	if out, err := exec.Command("cp", "-a", h.dir, dir).CombinedOutput(); err != nil {
 		b.Fatalf("cp: %v\n%s", err, out)
 	}
-	base := filepath.Join(dir, filepath.Base(h.dir))
-	fmt.Printf("FIXTURE XDG_DATA_HOME=%s SSOHELPER_CONFIG=%s %s=1\n",
-		filepath.Join(base, "xdg"), filepath.Join(base, "config.toml"), envFileStore)
-	for range b.N {
-	}
+	return h, filepath.Join(dir, filepath.Base(h.dir))
 }
 
 // noguiBinary builds the headless command once.
