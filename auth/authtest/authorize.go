@@ -43,7 +43,7 @@ type authCode struct {
 // login page or, when the browser is still signed in there, straight back with a code.
 func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet {
-		writeErrorPage(w, http.StatusMethodNotAllowed)
+		writeErrorPage(w, http.StatusMethodNotAllowed, "")
 		return
 	}
 	req, ok := s.parseAuthRequest(w, r.URL.Query())
@@ -65,19 +65,26 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusFound)
 }
 
-// parseAuthRequest validates q like Cognito. A bad client id or redirect_uri
-// gets the error page (never a redirect to an unknown URL); other mistakes
-// go back to the callback with an OAuth error. It reports whether the
-// request is valid; if not, the response has been written.
+// parseAuthRequest validates q like Cognito. It never redirects to a URL
+// the app client has not registered: a missing or unknown client id and a
+// redirect_uri that is not one of the client's callback URLs send the
+// browser to the hosted UI's error page (see errorPageRedirect). Other
+// mistakes go back to the callback with an OAuth error. It reports whether
+// the request is valid; if not, the response has been written.
 func (s *Server) parseAuthRequest(w http.ResponseWriter, q url.Values) (*authRequest, bool) {
-	client, ok := s.clients[q.Get("client_id")]
+	clientID := q.Get("client_id")
+	if clientID == "" {
+		s.errorPageRedirect(w, "Required parameters missing", "")
+		return nil, false
+	}
+	client, ok := s.clients[clientID]
 	if !ok {
-		writeErrorPage(w, http.StatusBadRequest)
+		s.errorPageRedirect(w, "invalid_request", clientID)
 		return nil, false
 	}
 	redirectURI := q.Get("redirect_uri")
 	if !slices.Contains(client.CallbackURLs, redirectURI) || !allowedRedirect(redirectURI) {
-		writeErrorPage(w, http.StatusBadRequest)
+		s.errorPageRedirect(w, "redirect_mismatch", clientID)
 		return nil, false
 	}
 	req := &authRequest{
@@ -100,7 +107,8 @@ func (s *Server) parseAuthRequest(w http.ResponseWriter, q url.Values) (*authReq
 	var granted []string
 	for _, sc := range scopes {
 		if !slices.Contains(client.Scopes, sc) {
-			s.redirectError(w, req, "invalid_scope", "scope is not allowed for this client")
+			// Cognito names the problem only in the description.
+			s.redirectError(w, req, "invalid_request", "invalid_scope")
 			return nil, false
 		}
 		if !slices.Contains(granted, sc) {
@@ -113,6 +121,23 @@ func (s *Server) parseAuthRequest(w http.ResponseWriter, q url.Values) (*authReq
 		return nil, false
 	}
 	return req, true
+}
+
+// errorPageRedirect sends the browser to the hosted UI's error page,
+// <URL>/error?error=<code>&client_id=<id>, as Cognito does for a request
+// it must not send back to the app (client_id is left out when empty).
+func (s *Server) errorPageRedirect(w http.ResponseWriter, code, clientID string) {
+	s.log.Debug("authtest: authorize: error page", "error", code)
+	params := url.Values{"error": {code}}
+	if clientID != "" {
+		params.Set("client_id", clientID)
+	}
+	redirectWith(w, s.URL()+"/error", params)
+}
+
+// handleErrorPage serves /error: 400 and a page naming the error.
+func (s *Server) handleErrorPage(w http.ResponseWriter, r *http.Request) {
+	writeErrorPage(w, http.StatusBadRequest, r.URL.Query().Get("error"))
 }
 
 // redirectError sends the browser to the callback with an OAuth error.

@@ -14,24 +14,32 @@ func TestAuthorizeValidation(t *testing.T) {
 	e := newEnv(t, nil)
 	_, challenge := newPKCE()
 	tests := []struct {
-		name       string
-		edit       func(q url.Values)
-		wantStatus int
-		wantError  string // OAuth error on the callback; "" with 400 = error page
+		name string
+		edit func(q url.Values)
+		// Where the browser goes: "login", "callback" (with wantError and
+		// wantDescription) or "error page" (with wantError and wantClient).
+		want            string
+		wantError       string
+		wantDescription string
+		wantClient      string
 	}{
-		{"valid goes to login", func(url.Values) {}, http.StatusFound, ""},
-		{"unknown client", func(q url.Values) { q.Set("client_id", "nope") }, http.StatusBadRequest, ""},
-		{"unregistered redirect", func(q url.Values) { q.Set("redirect_uri", "http://localhost:1/callback") }, http.StatusBadRequest, ""},
+		{"valid goes to login", func(url.Values) {}, "login", "", "", ""},
+		{"no client id", func(q url.Values) { q.Del("client_id") }, "error page", "Required parameters missing", "", ""},
+		{"unknown client", func(q url.Values) { q.Set("client_id", "nope") }, "error page", "invalid_request", "", "nope"},
+		{"unregistered redirect", func(q url.Values) { q.Set("redirect_uri", "http://localhost:1/callback") },
+			"error page", "redirect_mismatch", "", testClientID},
+		{"no redirect", func(q url.Values) { q.Del("redirect_uri") }, "error page", "redirect_mismatch", "", testClientID},
 		{"127.0.0.1 redirect", func(q url.Values) {
 			q.Set("redirect_uri", strings.Replace(q.Get("redirect_uri"), "localhost", "127.0.0.1", 1))
-		}, http.StatusBadRequest, ""},
-		{"redirect with trailing slash", func(q url.Values) { q.Set("redirect_uri", q.Get("redirect_uri")+"/") }, http.StatusBadRequest, ""},
-		{"missing pkce", func(q url.Values) { q.Del("code_challenge"); q.Del("code_challenge_method") }, http.StatusFound, "invalid_request"},
-		{"plain method", func(q url.Values) { q.Set("code_challenge_method", "plain") }, http.StatusFound, "invalid_request"},
-		{"short challenge", func(q url.Values) { q.Set("code_challenge", "abc") }, http.StatusFound, "invalid_request"},
-		{"no openid scope", func(q url.Values) { q.Set("scope", "email") }, http.StatusFound, "invalid_scope"},
-		{"scope not allowed", func(q url.Values) { q.Set("scope", "openid admin") }, http.StatusFound, "invalid_scope"},
-		{"implicit flow", func(q url.Values) { q.Set("response_type", "token") }, http.StatusFound, "unsupported_response_type"},
+		}, "error page", "redirect_mismatch", "", testClientID},
+		{"redirect with trailing slash", func(q url.Values) { q.Set("redirect_uri", q.Get("redirect_uri")+"/") },
+			"error page", "redirect_mismatch", "", testClientID},
+		{"missing pkce", func(q url.Values) { q.Del("code_challenge"); q.Del("code_challenge_method") }, "callback", "invalid_request", "", ""},
+		{"plain method", func(q url.Values) { q.Set("code_challenge_method", "plain") }, "callback", "invalid_request", "", ""},
+		{"short challenge", func(q url.Values) { q.Set("code_challenge", "abc") }, "callback", "invalid_request", "", ""},
+		{"no openid scope", func(q url.Values) { q.Set("scope", "email") }, "callback", "invalid_scope", "openid scope is required", ""},
+		{"scope not allowed", func(q url.Values) { q.Set("scope", "openid admin") }, "callback", "invalid_request", "invalid_scope", ""},
+		{"implicit flow", func(q url.Values) { q.Set("response_type", "token") }, "callback", "unsupported_response_type", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -41,40 +49,111 @@ func TestAuthorizeValidation(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			if got, want := resp.StatusCode, tt.wantStatus; got != want {
+			if got, want := resp.StatusCode, http.StatusFound; got != want {
 				t.Fatalf("got status %d; want %d", got, want)
-			}
-			if tt.wantStatus == http.StatusBadRequest {
-				if got, want := string(body), "An error was encountered with the requested page."; !strings.Contains(got, want) {
-					t.Errorf("got page %q; want it to contain %q", got, want)
-				}
-				return
 			}
 			loc, err := url.Parse(resp.Header.Get("Location"))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tt.wantError == "" {
+			switch tt.want {
+			case "login":
 				if got, want := loc.Path, "/login"; got != want {
 					t.Errorf("got redirect path %q; want %q", got, want)
 				}
 				if got, want := loc.Query().Encode(), q.Encode(); got != want {
 					t.Errorf("got login query %q; want %q", got, want)
 				}
-				return
-			}
-			if got, want := loc.Scheme+"://"+loc.Host+loc.Path, e.cb.URI; got != want {
-				t.Errorf("got redirect to %q; want %q", got, want)
-			}
-			if got, want := loc.Query().Get("error"), tt.wantError; got != want {
-				t.Errorf("got error %q; want %q", got, want)
-			}
-			if got, want := loc.Query().Get("state"), testState; got != want {
-				t.Errorf("got state %q; want %q", got, want)
+			case "error page":
+				if got, want := loc.Scheme+"://"+loc.Host+loc.Path, e.s.URL()+"/error"; got != want {
+					t.Errorf("got redirect to %q; want %q", got, want)
+				}
+				want := url.Values{"error": {tt.wantError}}
+				if tt.wantClient != "" {
+					want.Set("client_id", tt.wantClient)
+				}
+				if got, want := loc.Query().Encode(), want.Encode(); got != want {
+					t.Errorf("got error page query %q; want %q", got, want)
+				}
+			case "callback":
+				if got, want := loc.Scheme+"://"+loc.Host+loc.Path, e.cb.URI; got != want {
+					t.Errorf("got redirect to %q; want %q", got, want)
+				}
+				if got, want := loc.Query().Get("error"), tt.wantError; got != want {
+					t.Errorf("got error %q; want %q", got, want)
+				}
+				if got, want := loc.Query().Get("error_description"), tt.wantDescription; tt.wantDescription != "" && got != want {
+					t.Errorf("got error_description %q; want %q", got, want)
+				}
+				if got, want := loc.Query().Get("state"), testState; got != want {
+					t.Errorf("got state %q; want %q", got, want)
+				}
+			default:
+				t.Fatalf("bad test: want %q", tt.want)
 			}
 		})
+	}
+}
+
+// TestErrorPage: the page the hosted UI sends a browser to answers 400 and
+// names the error, escaped, under Cognito's generic sentence.
+func TestErrorPage(t *testing.T) {
+	e := newEnv(t, nil)
+	tests := []struct {
+		name, query string
+		want        []string
+		wantNot     []string
+	}{
+		{"redirect mismatch", "error=redirect_mismatch&client_id=" + testClientID, []string{"<code>redirect_mismatch</code>"}, nil},
+		{"no error", "", nil, []string{"<code>"}},
+		{"markup escaped", "error=" + url.QueryEscape(`<script>alert(1)</script>`),
+			[]string{"&lt;script&gt;alert(1)&lt;/script&gt;"}, []string{"<script>"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, err := noRedirect.Get(e.s.URL() + "/error?" + tt.query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if got, want := resp.StatusCode, http.StatusBadRequest; got != want {
+				t.Errorf("got status %d; want %d", got, want)
+			}
+			if got, want := resp.Header.Get("Content-Type"), "text/html; charset=utf-8"; got != want {
+				t.Errorf("got Content-Type %q; want %q", got, want)
+			}
+			for _, want := range append(tt.want, "An error was encountered with the requested page.") {
+				if !strings.Contains(string(body), want) {
+					t.Errorf("got page %q; want it to contain %q", body, want)
+				}
+			}
+			for _, not := range tt.wantNot {
+				if strings.Contains(string(body), not) {
+					t.Errorf("got page %q; want it without %q", body, not)
+				}
+			}
+		})
+	}
+}
+
+// TestBrowserStopsOnErrorPage: a browser sent to the error page ends there
+// with 400, as a person would, and the login form is never shown.
+func TestBrowserStopsOnErrorPage(t *testing.T) {
+	e := newEnv(t, nil)
+	_, challenge := newPKCE()
+	q := authorizeQuery(testClientID, "http://localhost:1/callback", challenge)
+	err := designer().Open(context.Background(), e.s.URL()+"/oauth2/authorize?"+q.Encode())
+	var se *StatusError
+	if !errors.As(err, &se) {
+		t.Fatalf("got %v; want *StatusError", err)
+	}
+	if got, want := [2]any{se.URL, se.StatusCode}, [2]any{e.s.URL() + "/error", http.StatusBadRequest}; got != want {
+		t.Errorf("got stop at %v; want %v", got, want)
+	}
+	if got, want := e.s.Counts().Login, 0; got != want {
+		t.Errorf("got Counts().Login %d; want %d", got, want)
 	}
 }
 

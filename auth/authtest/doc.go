@@ -6,7 +6,9 @@
 // UI (/oauth2/authorize, /login, /logout) and the OAuth endpoints
 // (/oauth2/token, /oauth2/userInfo, /oauth2/revoke). It is faithful to the
 // parts of Cognito that a native client depends on: exact callback URL
-// matching with plain http only for host localhost, mandatory PKCE S256,
+// matching with plain http only for host localhost, the hosted UI's error
+// page (/error?error=redirect_mismatch&client_id=…) for an unknown client or
+// callback URL, mandatory PKCE S256,
 // single-use authorization codes, RS256 tokens with Cognito's claim shapes,
 // opaque refresh tokens with optional rotation and grace, revocation, the
 // login cookie that /logout clears, and signing key rotation.

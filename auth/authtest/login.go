@@ -75,13 +75,13 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	case http.MethodPost:
 		s.submitLogin(w, r, req)
 	default:
-		writeErrorPage(w, http.StatusMethodNotAllowed)
+		writeErrorPage(w, http.StatusMethodNotAllowed, "")
 	}
 }
 
 func (s *Server) submitLogin(w http.ResponseWriter, r *http.Request, req *authRequest) {
 	if err := r.ParseForm(); err != nil {
-		writeErrorPage(w, http.StatusBadRequest)
+		writeErrorPage(w, http.StatusBadRequest, "")
 		return
 	}
 	c, err := r.Cookie(xsrfCookie)

@@ -5,24 +5,27 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 )
 
-// errorPageHTML is what Cognito's hosted UI shows for a bad client id,
-// redirect_uri or logout_uri: it never redirects to an unregistered URL.
-const errorPageHTML = `<!DOCTYPE html>
+// errorPage is Cognito's hosted UI error page: the generic sentence
+// Cognito shows, plus the error code from the /error URL, escaped.
+var errorPage = template.Must(template.New("error").Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Error</title></head>
 <body><h1>ssohelper demo — Cognito emulator</h1>
-<p>An error was encountered with the requested page.</p></body></html>
-`
+<p>An error was encountered with the requested page.</p>
+{{if .}}<p>Error: <code>{{.}}</code></p>{{end}}</body></html>
+`))
 
-// writeErrorPage answers with Cognito's generic hosted UI error page.
-func writeErrorPage(w http.ResponseWriter, status int) {
+// writeErrorPage answers with the hosted UI error page; code ("" for none)
+// names the error.
+func writeErrorPage(w http.ResponseWriter, status int, code string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_, _ = fmt.Fprint(w, errorPageHTML)
+	_ = errorPage.Execute(w, code)
 }
 
 // writeJSON answers with v as JSON and no caching, as token endpoints must.
@@ -50,7 +53,7 @@ func writeOAuthError(w http.ResponseWriter, status int, code, description string
 func redirectWith(w http.ResponseWriter, base string, params url.Values) {
 	u, err := url.Parse(base)
 	if err != nil {
-		writeErrorPage(w, http.StatusBadRequest)
+		writeErrorPage(w, http.StatusBadRequest, "")
 		return
 	}
 	q := u.Query()

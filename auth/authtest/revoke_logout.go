@@ -52,7 +52,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	logoutURI := q.Get("logout_uri")
 	if !ok || !slices.Contains(client.LogoutURLs, logoutURI) {
 		s.log.Debug("authtest: logout rejected: unknown client or logout_uri")
-		writeErrorPage(w, http.StatusBadRequest)
+		writeErrorPage(w, http.StatusBadRequest, "")
 		return
 	}
 	s.forgetBrowser(w, r)

@@ -132,6 +132,7 @@ func (s *Server) handler() http.Handler {
 	mux.HandleFunc("/oauth2/authorize", s.handleAuthorize)
 	mux.HandleFunc("/authorize", s.handleAuthorize)
 	mux.HandleFunc("/login", s.handleLogin)
+	mux.HandleFunc("GET /error", s.handleErrorPage)
 	mux.HandleFunc("/oauth2/token", s.handleToken)
 	mux.HandleFunc("/oauth2/userInfo", s.handleUserInfo)
 	mux.HandleFunc("/oauth2/revoke", s.handleRevoke)

@@ -87,7 +87,7 @@ func TestDoctorAuthorizeProbe(t *testing.T) {
 		mod  func(*authtest.Client)
 		want string
 	}{
-		{"callback not registered", func(c *authtest.Client) { c.CallbackURLs = c.CallbackURLs[1:] }, "not registered"},
+		{"callback not registered", func(c *authtest.Client) { c.CallbackURLs = c.CallbackURLs[1:] }, "redirect_mismatch"},
 		{"scope not allowed", func(c *authtest.Client) { c.Scopes = []string{"openid", "email"} }, "invalid_scope"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
