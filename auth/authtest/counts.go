@@ -8,16 +8,17 @@ import (
 // Counts is the number of requests the server received per endpoint kind,
 // including requests answered by a Fault.
 type Counts struct {
-	Authorize       int // GET /oauth2/authorize (and /authorize)
-	Login           int // POST /login: sign-in, wrong password or cancel
-	CodeGrant       int // /oauth2/token with grant_type=authorization_code
-	CognitoRefresh  int // /oauth2/token with grant_type=refresh_token
-	Revoke          int // /oauth2/revoke
-	Logout          int // /logout
-	UserInfo        int // /oauth2/userInfo
-	AppToken        int // /platform/oauth/token with grant_type=client_credentials
-	Provision       int // provisionByOpenIdToken, any site or idp
-	PlatformRefresh int // /platform/oauth/token with grant_type=refresh_token
+	Authorize            int // GET /oauth2/authorize (and /authorize)
+	AuthorizeWithoutPKCE int // Authorize requests without code_challenge, which Cognito accepts
+	Login                int // POST /login: sign-in, wrong password or cancel
+	CodeGrant            int // /oauth2/token with grant_type=authorization_code
+	CognitoRefresh       int // /oauth2/token with grant_type=refresh_token
+	Revoke               int // /oauth2/revoke
+	Logout               int // /logout
+	UserInfo             int // /oauth2/userInfo
+	AppToken             int // /platform/oauth/token with grant_type=client_credentials
+	Provision            int // provisionByOpenIdToken, any site or idp
+	PlatformRefresh      int // /platform/oauth/token with grant_type=refresh_token
 }
 
 // Counts returns a snapshot of the request counters.
@@ -42,6 +43,9 @@ func (s *Server) count(r *http.Request) {
 	switch {
 	case p == "/oauth2/authorize" || p == "/authorize":
 		c.Authorize++
+		if r.URL.Query().Get("code_challenge") == "" {
+			c.AuthorizeWithoutPKCE++
+		}
 	case p == "/login" && r.Method == http.MethodPost:
 		c.Login++
 	case p == "/oauth2/token" && grant == "authorization_code":

@@ -8,10 +8,11 @@
 // parts of Cognito that a native client depends on: exact callback URL
 // matching with plain http only for host localhost, the hosted UI's error
 // page (/error?error=redirect_mismatch&client_id=…) for an unknown client or
-// callback URL, mandatory PKCE S256,
-// single-use authorization codes, RS256 tokens with Cognito's claim shapes,
-// opaque refresh tokens with optional rotation and grace, revocation, the
-// login cookie that /logout clears, and signing key rotation.
+// callback URL, PKCE optional but S256 only (Counts tells whether a client
+// used it), single-use authorization codes, RS256 tokens with Cognito's
+// claim shapes, opaque refresh tokens with optional rotation and grace,
+// revocation, the login cookie that /logout clears, and signing key
+// rotation.
 //
 // The platform half lives under URL()+"/platform": a client-credentials token
 // endpoint for a "Client App" and provisionByOpenIdToken, which verifies a

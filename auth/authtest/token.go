@@ -94,7 +94,8 @@ func (s *Server) authenticateClient(r *http.Request) (Client, bool) {
 	return client, subtle.ConstantTimeCompare([]byte(client.Secret), []byte(secret)) == 1
 }
 
-// codeGrant redeems an authorization code, once, with its PKCE verifier.
+// codeGrant redeems an authorization code, once, with its PKCE verifier
+// when the authorize request sent a challenge.
 func (s *Server) codeGrant(w http.ResponseWriter, form url.Values, client Client) {
 	code, verifier := form.Get("code"), form.Get("code_verifier")
 	s.mu.Lock()
@@ -113,15 +114,23 @@ func (s *Server) codeGrant(w http.ResponseWriter, form url.Values, client Client
 		s.log.Debug("authtest: token: redirect_uri differs from authorize")
 		writeOAuthError(w, http.StatusBadRequest, "invalid_grant", "")
 		return
-	case !pkceVerifier.MatchString(verifier):
+	case ac.challenge == "" && verifier != "":
+		// RFC 9700 section 2.1.1: a verifier for a code issued without a
+		// challenge means the challenge was stripped on the way.
+		s.log.Debug("authtest: token: code_verifier for a code issued without PKCE")
+		writeOAuthError(w, http.StatusBadRequest, "invalid_grant", "")
+		return
+	case ac.challenge != "" && !pkceVerifier.MatchString(verifier):
 		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "")
 		return
 	}
-	sum := sha256.Sum256([]byte(verifier))
-	if base64.RawURLEncoding.EncodeToString(sum[:]) != ac.challenge {
-		s.log.Debug("authtest: token: code_verifier does not match")
-		writeOAuthError(w, http.StatusBadRequest, "invalid_grant", "")
-		return
+	if ac.challenge != "" {
+		sum := sha256.Sum256([]byte(verifier))
+		if base64.RawURLEncoding.EncodeToString(sum[:]) != ac.challenge {
+			s.log.Debug("authtest: token: code_verifier does not match")
+			writeOAuthError(w, http.StatusBadRequest, "invalid_grant", "")
+			return
+		}
 	}
 	if attr := unreadableInScope(client, ac.scope); attr != "" {
 		s.log.Debug("authtest: token: a granted scope carries an attribute the app client may not read", "attribute", attr)

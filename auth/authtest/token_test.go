@@ -1,6 +1,7 @@
 package authtest
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
@@ -45,6 +46,72 @@ func TestCodeExchange(t *testing.T) {
 			}
 			if got, want := body["error"], any(tt.wantError); tt.wantError != "" && got != want {
 				t.Errorf("got error %v; want %v", got, want)
+			}
+		})
+	}
+}
+
+// TestPKCEOptional: as at Cognito, a code requested without PKCE is
+// redeemed without a verifier; one requested with S256 needs the right
+// verifier; a verifier for a code issued without a challenge is refused.
+// Counts.AuthorizeWithoutPKCE counts the authorize requests without one.
+func TestPKCEOptional(t *testing.T) {
+	tests := []struct {
+		name      string
+		pkce      bool   // the authorize request sends an S256 challenge
+		verifier  string // "right", "wrong" or "" (none sent)
+		wantCode  int
+		wantError string
+	}{
+		{"s256 with its verifier", true, "right", http.StatusOK, ""},
+		{"s256 without verifier", true, "", http.StatusBadRequest, "invalid_request"},
+		{"s256 with another verifier", true, "wrong", http.StatusBadRequest, "invalid_grant"},
+		{"no pkce, no verifier", false, "", http.StatusOK, ""},
+		{"no pkce, a verifier", false, "wrong", http.StatusBadRequest, "invalid_grant"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, nil)
+			right, challenge := newPKCE()
+			q := authorizeQuery(testClientID, e.cb.URI, challenge)
+			if !tt.pkce {
+				q.Del("code_challenge")
+				q.Del("code_challenge_method")
+			}
+			if err := designer().Open(context.Background(), e.s.URL()+"/oauth2/authorize?"+q.Encode()); err != nil {
+				t.Fatalf("Browser.Open: %v", err)
+			}
+			code := e.cb.Query().Get("code")
+			if code == "" {
+				t.Fatalf("callback got no code: %v", e.cb.Query())
+			}
+			form := url.Values{
+				"grant_type": {"authorization_code"}, "client_id": {testClientID}, "code": {code},
+				"redirect_uri": {e.cb.URI},
+			}
+			switch tt.verifier {
+			case "right":
+				form.Set("code_verifier", right)
+			case "wrong":
+				other, _ := newPKCE()
+				form.Set("code_verifier", other)
+			}
+			status, body := post(t, e.s.URL()+"/oauth2/token", form, "", "")
+			if got, want := status, tt.wantCode; got != want {
+				t.Fatalf("got status %d (%v); want %d", got, body["error"], want)
+			}
+			if got, want := body["error"], any(tt.wantError); tt.wantError != "" && got != want {
+				t.Errorf("got error %v; want %v", got, want)
+			}
+			if tt.wantCode == http.StatusOK && body["id_token"] == nil {
+				t.Errorf("got no id_token")
+			}
+			wantWithout := 0
+			if !tt.pkce {
+				wantWithout = 1
+			}
+			if got, want := e.s.Counts().AuthorizeWithoutPKCE, wantWithout; got != want {
+				t.Errorf("got Counts().AuthorizeWithoutPKCE %d; want %d", got, want)
 			}
 		})
 	}

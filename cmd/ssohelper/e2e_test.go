@@ -84,6 +84,11 @@ func TestLoginEndToEnd(t *testing.T) {
 	if len(users) != 1 || users[0].AccessRight != "Sales Manager" {
 		t.Errorf("provisioned users = %+v; want designer with access right Sales Manager", users)
 	}
+	// Cognito accepts a sign-in without PKCE; ssohelper always sends S256
+	// (the emulator refuses any other method, so this sign-in proves S256).
+	if c := h.srv.Counts(); c.Authorize == 0 || c.AuthorizeWithoutPKCE != 0 {
+		t.Errorf("authorize requests %d, %d of them without PKCE; want PKCE on every one", c.Authorize, c.AuthorizeWithoutPKCE)
+	}
 }
 
 func TestLoginPlatformNone(t *testing.T) {
