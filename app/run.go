@@ -60,6 +60,9 @@ type Options struct {
 	// Bridge is the plugin bridge the app started: pairing requests get a
 	// consent dialog, and "Plugins…" lists the paired plugins; nil: none.
 	Bridge PluginBridge
+	// Settings lists a profile's settings and where each came from, for
+	// the "Settings…" dialog; nil: no button.
+	Settings ProfileSettings
 }
 
 // Run shows the window (and the tray icon), keeps the tokens fresh, and
@@ -83,6 +86,9 @@ func Run(ctx context.Context, o Options) (Handover, error) {
 	if o.Bridge != nil {
 		consent = &Consent{Bridge: o.Bridge, Parent: win.Win, Logger: o.Logger}
 		win.OnPlugins = func() { showPluginsWindow(a, o.Bridge, o.Logger) }
+	}
+	if o.Settings != nil {
+		win.OnSettings = func() { showSettings(win.Win, o.Settings, ctrl.State().Profile) }
 	}
 	if o.Autostart != nil && o.SetAutostart != nil {
 		on, err := o.Autostart()

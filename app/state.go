@@ -93,6 +93,9 @@ type View struct {
 	// Plugins shows the "Plugins…" button (when a plugin bridge runs):
 	// not at first run, not while waiting for the browser.
 	Plugins bool
+	// Settings shows the "Settings…" button: whenever a profile is chosen
+	// and no sign-in is waiting.
+	Settings bool
 }
 
 // Icon is the tray icon for a state.
@@ -110,7 +113,7 @@ const (
 // ViewOf is the window for s. It is a pure function of s.
 func ViewOf(s State) View {
 	v := View{Title: "ssohelper", ShowProfiles: len(s.Profiles) > 1 && s.Phase != PhaseWaiting, AtLogin: s.Phase != PhaseWaiting,
-		Plugins: s.Phase != PhaseWaiting && s.Phase != PhaseFirstRun}
+		Plugins: s.Phase != PhaseWaiting && s.Phase != PhaseFirstRun, Settings: s.Phase != PhaseWaiting && s.Profile != ""}
 	if s.Profile != "" {
 		v.Title = "ssohelper — " + s.Profile
 	}

@@ -47,6 +47,7 @@ type Window struct {
 	EnterDetails *widget.Button
 	AtLogin      *widget.Check  // start at login; shown once SetAutostart is set
 	Plugins      *widget.Button // the paired plugins; shown once OnPlugins is set
+	Settings     *widget.Button // the profile's settings and origins; shown once OnSettings is set
 
 	// onAtLogin turns the start at login on or off (set by Run through
 	// UseAutostart); nil: the toggle stays hidden.
@@ -57,6 +58,9 @@ type Window struct {
 	// OnPlugins opens the list of paired plugins (set by Run when a plugin
 	// bridge runs).
 	OnPlugins func()
+	// OnSettings shows the active profile's settings and where each came
+	// from (set by Run when Options.Settings is).
+	OnSettings func()
 	// Diagnostics returns the text "Copy diagnostics" copies; never a token.
 	Diagnostics func() string
 
@@ -137,6 +141,12 @@ func NewWindow(a fyne.App, ctrl *Controller, icon fyne.Resource) *Window {
 		}
 	})
 	w.Plugins.Hide()
+	w.Settings = widget.NewButtonWithIcon("Settings…", theme.SettingsIcon(), func() {
+		if w.OnSettings != nil {
+			w.OnSettings()
+		}
+	})
+	w.Settings.Hide()
 
 	w.spinnerRow = container.NewHBox(w.Spinner, w.Countdown)
 	body := container.NewVBox(
@@ -145,7 +155,7 @@ func NewWindow(a fyne.App, ctrl *Controller, icon fyne.Resource) *Window {
 		w.SignIn, w.Cancel, w.CopyLink,
 		w.Refresh, w.EndBrowser, w.SignOut, w.Hint,
 		w.Import, w.EnterDetails,
-		w.Details, w.CopyDiag, w.Plugins, w.AtLogin,
+		w.Details, w.CopyDiag, w.Plugins, w.Settings, w.AtLogin,
 	)
 	w.body = body
 	w.Win.SetContent(container.NewPadded(container.NewVScroll(body)))
@@ -220,6 +230,7 @@ func (w *Window) Render(v View, profiles []string, active string) {
 	button(w.EnterDetails, v.EnterDetails)
 	showIf(w.AtLogin, v.AtLogin && w.onAtLogin != nil)
 	showIf(w.Plugins, v.Plugins && w.OnPlugins != nil)
+	showIf(w.Settings, v.Settings && w.OnSettings != nil)
 	if v.EndBrowser {
 		w.EndBrowser.Show()
 	} else {

@@ -38,6 +38,14 @@ client_id = "1example23456789abcdefghij"
 # Registered sign-out URL, needed to switch accounts.
 # logout_uri = "http://localhost:43110/signed-out"
 
+# Extra certificate authorities (PEM) for a company proxy that inspects TLS,
+# added to the system's.
+# ca_file = "/etc/ssl/certs/corp-proxy-ca.pem"
+
+# In the IT admin's system config only (/etc/xdg/ssohelper/config.toml, ...):
+# the identifying keys users may still change in this managed profile.
+# user_may_change = ["client_id"]
+
 # Explicit endpoints when discovery is unavailable (authorization, token and jwks together).
 # Never write a default port such as ":443": Cognito then fails with
 # "An error was encountered with the requested page".
@@ -56,4 +64,6 @@ base_url = "https://worker.example.com/encode"
 site_id = "36"
 idp = "cognito"        # the IdP's Name ID: latin letters and digits
 client_app_id = "example-client-app"  # its scope: site_<site_id>_provisionByOpenIdToken_<idp>
+# external_user_id_claim = "email"       # the claim the platform identifies users by
+# client_app_secret_file = "/etc/ssohelper/platform.secret"  # system config only; mode 0640 or 0600
 `

@@ -50,24 +50,12 @@ func Path() (string, error) {
 // MaxFileSize bounds the config file; a real one is a few KB.
 const MaxFileSize = 1 << 20
 
-// Load reads and parses the file at path; see Parse. A missing file yields an empty
-// File and no error. The file must be a regular file (a symlink to one is fine) of
-// at most MaxFileSize bytes: a device, FIFO, socket or directory is refused before
-// anything is read from it, so /dev/zero or a FIFO cannot exhaust or hang the process.
-func Load(path string) (*File, error) {
-	data, err := readConfig(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return &File{Profiles: map[string]Profile{}}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	f, err := Parse(data)
-	if err != nil {
-		return nil, fmt.Errorf("config %s: %w", path, err)
-	}
-	return f, nil
-}
+// Load reads and parses the file at path, with no system config; see
+// LoadMerged. A missing file yields an empty File and no error. The file
+// must be a regular file (a symlink to one is fine) of at most MaxFileSize
+// bytes: a device, FIFO, socket or directory is refused before anything is
+// read from it, so /dev/zero or a FIFO cannot exhaust or hang the process.
+func Load(path string) (*File, error) { return LoadMerged(nil, path) }
 
 // readConfig reads path with the checks of Load.
 func readConfig(path string) ([]byte, error) {
@@ -141,6 +129,18 @@ func fileKind(m fs.FileMode) string {
 // the content wraps ErrInvalid; unknown keys and failed validation are a
 // *ValidationError.
 func Parse(data []byte) (*File, error) {
+	f, err := decode(data)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.finish(); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// decode decodes a TOML document strictly, without defaults or validation.
+func decode(data []byte) (*File, error) {
 	var f File
 	dec := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
@@ -149,14 +149,16 @@ func Parse(data []byte) (*File, error) {
 	if f.Profiles == nil {
 		f.Profiles = map[string]Profile{}
 	}
+	return &f, nil
+}
+
+// finish fills each profile's Name, applies WithDefaults and validates.
+func (f *File) finish() error {
 	for name, p := range f.Profiles {
 		p.Name = name
 		f.Profiles[name] = p.WithDefaults()
 	}
-	if err := f.Validate(); err != nil {
-		return nil, err
-	}
-	return &f, nil
+	return f.Validate()
 }
 
 // decodeError turns go-toml errors into messages with line numbers.

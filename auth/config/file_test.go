@@ -134,6 +134,13 @@ func TestSaveRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for name, p := range got.Profiles {
+		if p.Origins["user_pool_id"] != path {
+			t.Errorf("origin of user_pool_id = %q; want %s", p.Origins["user_pool_id"], path)
+		}
+		p.Origins = nil
+		got.Profiles[name] = p
+	}
 	if !reflect.DeepEqual(got, orig) {
 		t.Errorf("got %+v; want %+v", got, orig)
 	}

@@ -74,10 +74,25 @@ type Profile struct {
 	LogoutURI string `toml:"logout_uri,omitempty"`
 	// Endpoints override discovery; all optional, but authorization, token and jwks go together.
 	Endpoints Endpoints `toml:"endpoints,omitempty"`
+	// CAFile is a PEM bundle of extra certificate authorities trusted for
+	// the provider and the platform, added to the system roots (for a
+	// company proxy that inspects TLS). Optional; an absolute path.
+	CAFile string `toml:"ca_file,omitempty"`
 	// Platform selects the token exchange after sign-in. Its kind has no
 	// default: a forgotten [platform] table must not silently hand plugins
 	// the identity provider's tokens instead of platform tokens.
 	Platform Platform `toml:"platform,omitempty"`
+	// UserMayChange lists identifying keys (see LockedKeys) that users may
+	// change in a profile the system config defines. Only the system config
+	// may set it.
+	UserMayChange []string `toml:"user_may_change,omitempty"`
+
+	// Managed is the system config file that defines this profile, or ""
+	// when the user's own file does. Filled in on load, never written.
+	Managed string `toml:"-"`
+	// Origins maps each set key (as in Settings) to where its value came
+	// from: a file path, a flag, an environment variable. Filled in on load.
+	Origins map[string]string `toml:"-"`
 }
 
 // Endpoints are explicit provider endpoints for when discovery is unavailable.
@@ -111,6 +126,10 @@ type Platform struct {
 	// users by (its "External user ID" mapping); DefaultExternalUserIDClaim
 	// when empty. `ssohelper claims` checks the user has it.
 	ExternalUserIDClaim string `toml:"external_user_id_claim,omitempty"`
+	// ClientAppSecretFile is an admin-managed file holding the client app
+	// secret, for a fleet. Only the system config may set it; the file must
+	// not be group- or world-writable, nor world-readable (see ReadSecretFile).
+	ClientAppSecretFile string `toml:"client_app_secret_file,omitempty"`
 }
 
 // DefaultExternalUserIDClaim is the claim platforms identify users by

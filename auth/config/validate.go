@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -135,6 +136,7 @@ func (p Profile) Validate() error {
 	c.checkRedirect(p)
 	c.checkEndpoints(p.Endpoints)
 	c.checkPlatform(p.Platform)
+	c.checkFleet(p)
 	if len(c.problems) == 0 {
 		return nil
 	}
@@ -248,6 +250,7 @@ func (c *checker) checkPlatform(pl Platform) {
 		for _, f := range []struct{ field, value string }{
 			{"platform.base_url", pl.BaseURL}, {"platform.site_id", pl.SiteID},
 			{"platform.idp", pl.IdP}, {"platform.client_app_id", pl.ClientAppID},
+			{"platform.client_app_secret_file", pl.ClientAppSecretFile},
 		} {
 			if f.value != "" {
 				c.add(f.field, `is set but platform.kind is "none"; set kind = "encodify" or remove the field`)
@@ -273,5 +276,22 @@ func (c *checker) checkPlatform(pl Platform) {
 		}
 	default:
 		c.add("platform.kind", "%q is not a known platform; use %q or %q", pl.Kind, KindNone, KindEncodify)
+	}
+}
+
+// checkFleet checks the keys an admin uses for a fleet: user_may_change
+// names locked keys, and files are absolute paths.
+func (c *checker) checkFleet(p Profile) {
+	for _, k := range p.UserMayChange {
+		if !slices.Contains(LockedKeys, k) {
+			c.add("user_may_change", "%q is not a key users are kept from changing; list only some of %s", k, strings.Join(LockedKeys, ", "))
+		}
+	}
+	for _, f := range []struct{ field, value string }{
+		{"ca_file", p.CAFile}, {"platform.client_app_secret_file", p.Platform.ClientAppSecretFile},
+	} {
+		if f.value != "" && !filepath.IsAbs(f.value) {
+			c.add(f.field, "%q is not an absolute path; write the whole path to the file", f.value)
+		}
 	}
 }

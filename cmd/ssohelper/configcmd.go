@@ -1,14 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ssohelper/ssohelper/auth/config"
+	"github.com/ssohelper/ssohelper/auth/sanitize"
 )
 
 func (a *app) configCmd() *cobra.Command {
@@ -34,27 +37,7 @@ func (a *app) configCmd() *cobra.Command {
 				return nil
 			},
 		},
-		&cobra.Command{
-			Use: "import FILE", Short: "Install a config file from your IT team (checked first; the old one is kept as .bak)",
-			Args: cobra.ExactArgs(1),
-			RunE: func(_ *cobra.Command, args []string) error {
-				path, err := a.configPath()
-				if err != nil {
-					return err
-				}
-				data, err := os.ReadFile(args[0])
-				if err != nil {
-					return usagef("reading %s: %v", args[0], err)
-				}
-				f, err := config.Import(data, path)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(a.env.Stderr, "Installed %s with profiles %s. Run `ssohelper config validate` to see the callback URLs to register.\n",
-					path, strings.Join(f.Names(), ", "))
-				return nil
-			},
-		},
+		a.importCmd(),
 		&cobra.Command{
 			Use: "init", Short: "Write the example config file if none exists", Args: cobra.NoArgs,
 			RunE: func(*cobra.Command, []string) error {
@@ -139,4 +122,100 @@ func (a *app) validateSecrets(ctx context.Context, p config.Profile) {
 			fmt.Fprintf(a.env.Stderr, "Warning: %v\n", err)
 		}
 	}
+}
+
+// importCmd installs a config file an admin sent: checked whole and
+// against the system config, the changes shown, and asked before writing.
+func (a *app) importCmd() *cobra.Command {
+	var yes bool
+	cmd := &cobra.Command{
+		Use:   "import FILE",
+		Short: "Install a config file from your IT team (checked, changes shown, asked first; the old one is kept as .bak)",
+		Long: `import checks FILE whole (syntax, unknown keys, every profile, nothing the
+IT admin's system config locks), shows what changes in the effective
+configuration, and asks before writing it as your config file. The old file
+is kept as config.toml.bak. --yes writes without asking (for scripts); with
+no terminal and no --yes nothing is written.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			path, err := a.configPath()
+			if err != nil {
+				return err
+			}
+			data, err := readSmall(args[0])
+			if err != nil {
+				return usagef("reading %s: %v", args[0], err)
+			}
+			next, err := config.Preview(data, args[0], a.env.SystemConfig)
+			if err != nil {
+				return fmt.Errorf("%w\nNothing was changed; ask your IT team for a corrected file", err)
+			}
+			cur, err := config.LoadMerged(a.env.SystemConfig, path)
+			if err != nil {
+				fmt.Fprintf(a.env.Stderr, "Your current config is not valid (%v); it will be kept as %s.bak.\n", err, path)
+				cur = &config.File{Profiles: map[string]config.Profile{}}
+			}
+			changes := config.Diff(cur, next)
+			if len(changes) == 0 {
+				fmt.Fprintf(a.env.Stderr, "%s gives the same settings as your current config; nothing to do.\n", args[0])
+				return nil
+			}
+			fmt.Fprintf(a.env.Stderr, "Importing %s into %s changes:\n", args[0], path)
+			for _, c := range changes {
+				fmt.Fprintln(a.env.Stderr, sanitize.Text(c.String()))
+			}
+			if !yes {
+				ok, err := a.confirm("Write these changes? [y/N] ")
+				if err != nil {
+					return err
+				}
+				if !ok {
+					fmt.Fprintln(a.env.Stderr, "Nothing was changed.")
+					return nil
+				}
+			}
+			f, err := config.Import(data, path, a.env.SystemConfig)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.env.Stderr, "Installed %s with profiles %s. Run `ssohelper doctor` to check the set-up.\n",
+				path, strings.Join(f.Names(), ", "))
+			return nil
+		},
+	}
+	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "write without asking")
+	return cmd
+}
+
+// confirm asks the person at the terminal a yes/no question; with no
+// terminal it refuses and says to use --yes.
+func (a *app) confirm(prompt string) (bool, error) {
+	if a.env.ReadHidden == nil {
+		return false, usagef("no terminal to ask; nothing was changed: re-run with --yes to write without asking")
+	}
+	fmt.Fprint(a.env.Stderr, prompt)
+	line, err := bufio.NewReader(a.env.Stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return false, fmt.Errorf("reading the answer: %w", err)
+	}
+	answer := strings.ToLower(strings.TrimSpace(line))
+	return answer == "y" || answer == "yes", nil
+}
+
+// readSmall reads a file an admin sent, refusing what no config file is
+// (a device, a FIFO, more than config.MaxFileSize bytes).
+func readSmall(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, config.MaxFileSize+1))
 }

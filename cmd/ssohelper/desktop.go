@@ -129,7 +129,7 @@ func (a *app) runDesktop(cmd *cobra.Command, args []string) error {
 				if err != nil {
 					return err
 				}
-				_, err = config.Import(data, path)
+				_, err = config.Import(data, path, a.env.SystemConfig)
 				return err
 			},
 			SaveProfile:  a.saveProfile,
@@ -141,6 +141,10 @@ func (a *app) runDesktop(cmd *cobra.Command, args []string) error {
 			Autostart:    autostart,
 			SetAutostart: setAutostart,
 			Bridge:       desktopBridge{a: a},
+			Settings: func(name string) ([]config.Setting, string, error) {
+				p, err := a.profile(config.Overrides{Profile: name})
+				return p.Settings(), p.Managed, err
+			},
 		})
 	}
 	if err != nil || next.To == desktopapp.ImageQuit || inst == nil {
@@ -230,6 +234,9 @@ func (a *app) describeProfile(name string) string {
 	}
 	s := fmt.Sprintf("issuer: %s\nclient id: %s\nconfidential: %v\nplatform: %s\nredirect ports: %v\nscopes: %v",
 		p.IssuerURL(), p.ClientID, p.Confidential, p.Platform.Target(), p.RedirectPorts, p.Scopes)
+	for _, line := range originSummary(p) {
+		s += "\nconfig: " + line
+	}
 	if st, err := a.store(); err == nil {
 		s += "\nstore: " + st.Describe()
 	}

@@ -95,6 +95,7 @@ func (a *app) doctor(ctx context.Context) ([]check, []string) {
 		return out, nil
 	}
 	add("config", "pass", fmt.Sprintf("profile %s is valid (issuer %s)", p.Name, p.IssuerURL()), "")
+	add("settings", "pass", strings.Join(originSummary(p), "; "), "")
 	var urls []string
 	for _, port := range p.RedirectPorts {
 		urls = append(urls, "callback: "+p.RedirectURI(port))

@@ -6,11 +6,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"golang.org/x/term"
 
 	"github.com/ssohelper/ssohelper/auth"
+	"github.com/ssohelper/ssohelper/auth/config"
 	"github.com/ssohelper/ssohelper/keystore"
 )
 
@@ -31,6 +33,9 @@ type Env struct {
 	// ReadHidden shows prompt to the person at the terminal and reads one
 	// line without echo; nil when stdin is not a terminal.
 	ReadHidden func(prompt string) (string, error)
+	// SystemConfig are the IT admin's config files, most important first
+	// (config.SystemPaths); merged under the user's.
+	SystemConfig []string
 }
 
 // httpTimeout bounds every request to the identity provider and platform.
@@ -39,13 +44,14 @@ const httpTimeout = 30 * time.Second
 func osEnv() *Env {
 	return &Env{
 		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
-		Getenv:     os.Getenv,
-		HTTP:       &http.Client{Timeout: httpTimeout},
-		Now:        time.Now,
-		Opener:     &systemBrowser{stderr: os.Stderr},
-		Keyring:    keystore.OSKeyring{},
-		DataDir:    dataDir(),
-		ReadHidden: terminalReader(os.Stdin, os.Stderr),
+		Getenv:       os.Getenv,
+		HTTP:         &http.Client{Timeout: httpTimeout},
+		Now:          time.Now,
+		Opener:       &systemBrowser{stderr: os.Stderr},
+		Keyring:      keystore.OSKeyring{},
+		DataDir:      dataDir(),
+		ReadHidden:   terminalReader(os.Stdin, os.Stderr),
+		SystemConfig: config.SystemPaths(runtime.GOOS, os.Getenv),
 	}
 }
 

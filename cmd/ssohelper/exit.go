@@ -42,7 +42,8 @@ func exitCode(err error) int {
 	case errors.Is(err, context.Canceled), errors.As(err, &authErr) && authErr.Code == "access_denied":
 		return exitCancelled
 	case errors.As(err, &valErr), errors.Is(err, errUsage), errors.Is(err, config.ErrInvalid), errors.Is(err, auth.ErrProviderConfig),
-		errors.Is(err, config.ErrNoProfile), errors.Is(err, config.ErrUnknownProfile):
+		errors.Is(err, config.ErrNoProfile), errors.Is(err, config.ErrUnknownProfile),
+		errors.Is(err, config.ErrManaged), errors.Is(err, config.ErrSecretFile):
 		return exitConfig
 	}
 	return exitError

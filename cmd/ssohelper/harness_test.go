@@ -35,7 +35,9 @@ type harness struct {
 	// readHidden plays the terminal for Env.ReadHidden; nil: not a terminal.
 	readHidden func(prompt string) (string, error)
 	// now is this machine's clock for the command; nil: time.Now.
-	now    func() time.Time
+	now func() time.Time
+	// system are the system-wide config files (Env.SystemConfig).
+	system []string
 	stdout bytes.Buffer
 	stderr bytes.Buffer
 }
@@ -108,13 +110,14 @@ func (h *harness) run(ctx context.Context, opener auth.Opener, args ...string) i
 	env := &Env{
 		Stdin:  stdin,
 		Stdout: &h.stdout, Stderr: &h.stderr,
-		Getenv:     func(k string) string { return h.env[k] },
-		HTTP:       &http.Client{Timeout: 10 * time.Second},
-		Now:        time.Now,
-		Opener:     opener,
-		Keyring:    h.keyring,
-		DataDir:    h.dataDir(),
-		ReadHidden: h.readHidden,
+		Getenv:       func(k string) string { return h.env[k] },
+		HTTP:         &http.Client{Timeout: 10 * time.Second},
+		Now:          time.Now,
+		Opener:       opener,
+		Keyring:      h.keyring,
+		DataDir:      h.dataDir(),
+		ReadHidden:   h.readHidden,
+		SystemConfig: h.system,
 	}
 	if h.now != nil {
 		env.Now = h.now

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -36,7 +37,7 @@ func (a *app) configFile() (string, *config.File, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	f, err := config.Load(path)
+	f, err := config.LoadMerged(a.env.SystemConfig, path)
 	return path, f, err
 }
 
@@ -74,11 +75,44 @@ func (a *app) profile(flags config.Overrides) (config.Profile, error) {
 	} else if p, err = f.Profile(o.Profile); err != nil {
 		return config.Profile{}, fmt.Errorf("%w (config file: %s)", err, path)
 	}
+	src := overrideSources(flags, env)
+	if err := checkLocks(p, src); err != nil {
+		return config.Profile{}, err
+	}
 	p = p.Apply(o).WithDefaults()
 	if err := p.Validate(); err != nil {
-		return config.Profile{}, nameSources(err, overrideSources(flags, env))
+		return config.Profile{}, nameSources(err, src)
+	}
+	p.Origins = maps.Clone(p.Origins)
+	if p.Origins == nil {
+		p.Origins = map[string]string{}
+	}
+	for field, from := range src {
+		p.Origins[field] = from
+		if field == "issuer" {
+			delete(p.Origins, "user_pool_id")
+			delete(p.Origins, "region")
+		}
 	}
 	return p, nil
+}
+
+// checkLocks refuses flags and variables that would change what the IT
+// admin locked in a managed profile. --issuer also replaces user_pool_id
+// and region.
+func checkLocks(p config.Profile, src map[string]string) error {
+	for _, field := range slices.Sorted(maps.Keys(src)) {
+		keys := []string{field}
+		if field == "issuer" {
+			keys = append(keys, "user_pool_id", "region")
+		}
+		for _, k := range keys {
+			if err := p.CheckOverride(k, src[field]); err != nil {
+				return usagef("%v", err)
+			}
+		}
+	}
+	return nil
 }
 
 // overrideSources names where each overridden profile field came from:
@@ -177,6 +211,9 @@ const envNoKeyCache = "SSOHELPER_NO_KEY_CACHE"
 func (a *app) secret(ctx context.Context, p config.Profile, which string) (string, error) {
 	if s, ok := config.SecretFromEnv(a.env.Getenv, which); ok {
 		return s, nil
+	}
+	if file := p.Platform.ClientAppSecretFile; which == "platform" && file != "" {
+		return config.ReadSecretFile(file)
 	}
 	st, err := a.store()
 	if err != nil {

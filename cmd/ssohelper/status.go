@@ -30,6 +30,10 @@ type statusView struct {
 	SessionEnd    *time.Time    `json:"session_ends_at,omitempty"`
 	SignedInAt    *time.Time    `json:"signed_in_at,omitempty"`
 	Problem       string        `json:"problem,omitempty"`
+	// ManagedBy is the IT admin's config file that defines the profile.
+	ManagedBy string `json:"managed_by,omitempty"`
+	// Settings are the profile's effective values and their origins.
+	Settings []config.Setting `json:"settings"`
 }
 
 type userView struct {
@@ -47,13 +51,16 @@ type platformView struct {
 
 func (a *app) statusCmd() *cobra.Command {
 	var format string
+	var settings bool
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show who is signed in and when each token expires (no network)",
 		Long: `status shows the saved sign-in of a profile: who, which groups, the platform
 scope, when each token expires and when the session ends for good, and
-which store keeps it. It reads only the local store. Exit code 4 when the
-profile is not signed in. --format json prints the same on stdout.`,
+which store keeps it, and where the profile's settings come from (the IT
+admin's system config, your file, a flag or variable, or a default;
+--settings lists each value). It reads only the local store. Exit code 4
+when the profile is not signed in. --format json prints the same on stdout.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format != "text" && format != "json" {
@@ -67,7 +74,8 @@ profile is not signed in. --format json prints the same on stdout.`,
 			if err != nil {
 				return err
 			}
-			v := statusView{Profile: p.Name, Issuer: p.IssuerURL(), Store: st.Describe(), PlatformKind: p.Platform.Kind}
+			v := statusView{Profile: p.Name, Issuer: p.IssuerURL(), Store: st.Describe(), PlatformKind: p.Platform.Kind,
+				ManagedBy: p.Managed, Settings: p.Settings()}
 			s, lerr := m.Load(cmd.Context())
 			if lerr != nil && !errors.Is(lerr, auth.ErrLoginRequired) {
 				return lerr
@@ -89,6 +97,12 @@ profile is not signed in. --format json prints the same on stdout.`,
 				}
 			} else {
 				printStatus(a.env.Stderr, v, a.env.Now())
+				for _, line := range originSummary(p) {
+					fmt.Fprintf(a.env.Stderr, "  config:        %s\n", line)
+				}
+				if settings {
+					printSettings(a.env.Stderr, p.Settings())
+				}
 			}
 			if s == nil {
 				err := problem
@@ -104,7 +118,52 @@ profile is not signed in. --format json prints the same on stdout.`,
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "text (stderr) or json (stdout)")
+	cmd.Flags().BoolVar(&settings, "settings", false, "list every setting of the profile and where it comes from")
 	return cmd
+}
+
+// originSummary says where p's settings come from, one line per origin
+// other than the built-in defaults: "managed by FILE (locked: …)", "FILE:
+// keys", "--flag: key".
+func originSummary(p config.Profile) []string {
+	byOrigin := map[string][]string{}
+	var order []string
+	var locked []string
+	for _, s := range p.Settings() {
+		if s.Origin == config.OriginDefault || s.Origin == config.OriginDerived {
+			continue
+		}
+		if s.Locked {
+			locked = append(locked, s.Key)
+		}
+		if _, ok := byOrigin[s.Origin]; !ok {
+			order = append(order, s.Origin)
+		}
+		byOrigin[s.Origin] = append(byOrigin[s.Origin], s.Key)
+	}
+	var out []string
+	if p.Managed != "" {
+		out = append(out, fmt.Sprintf("managed by your IT admin in %s; locked: %s", p.Managed, strings.Join(locked, ", ")))
+	}
+	for _, o := range order {
+		out = append(out, fmt.Sprintf("from %s: %s", o, strings.Join(byOrigin[o], ", ")))
+	}
+	return append(out, "everything else: built-in defaults")
+}
+
+// printSettings lists settings as "key = value  (origin)".
+func printSettings(w io.Writer, settings []config.Setting) {
+	width := 0
+	for _, s := range settings {
+		width = max(width, len(s.Key))
+	}
+	for _, s := range settings {
+		lock := ""
+		if s.Locked {
+			lock = ", locked"
+		}
+		fmt.Fprintf(w, "    %-*s = %s  (%s%s)\n", width, s.Key, sanitize.Text(s.Value), s.Origin, lock)
+	}
 }
 
 func fillStatus(v *statusView, s *auth.SignIn) {
