@@ -74,40 +74,68 @@ func (k *signingKey) sign(claims map[string]any) (string, error) {
 	return string(out), nil
 }
 
-// publicSet returns the JWKS: the current key first, then the previous one.
-// The caller holds s.mu.
+// keyPair is one generation of the pool's signing keys. As Cognito does,
+// id tokens and access tokens are signed with different RSA keys (two
+// kids), and the JWKS publishes both.
+type keyPair struct {
+	id, access *signingKey
+}
+
+// newKeyPair generates the two keys of a generation, side by side.
+func newKeyPair() (keyPair, error) {
+	type result struct {
+		k   *signingKey
+		err error
+	}
+	access := make(chan result, 1)
+	go func() { // Exits once its key is made.
+		k, err := newSigningKey()
+		access <- result{k, err}
+	}()
+	id, err := newSigningKey()
+	a := <-access
+	if err = errors.Join(err, a.err); err != nil {
+		return keyPair{}, err
+	}
+	return keyPair{id: id, access: a.k}, nil
+}
+
+// publicSetLocked returns the JWKS: the current id and access keys first,
+// then those they replaced. The caller holds s.mu.
 func (s *Server) publicSetLocked() jwk.Set {
 	set := jwk.NewSet()
-	for _, k := range s.keys {
-		_ = set.AddKey(k.public)
+	for _, p := range s.keys {
+		_ = set.AddKey(p.id.public)
+		_ = set.AddKey(p.access.public)
 	}
 	return set
 }
 
-// currentKey returns the key new tokens are signed with.
-func (s *Server) currentKey() *signingKey {
+// currentKeys returns the keys new tokens are signed with.
+func (s *Server) currentKeys() keyPair {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.keys[0]
 }
 
-// RotateSigningKey makes a new RSA key with a new kid the signing key. The
-// JWKS then serves the new key and the one it replaced, as Cognito does
-// during a rotation. Keys older than that are dropped.
+// RotateSigningKey makes a new pair of RSA keys, with new kids, the signing
+// keys for id and access tokens. The JWKS then serves the new keys and the
+// ones they replaced, as Cognito does during a rotation. Keys older than
+// that are dropped.
 func (s *Server) RotateSigningKey() {
-	k, err := newSigningKey()
+	p, err := newKeyPair()
 	if err != nil {
-		// crypto/rand does not fail on supported platforms; keep the old key.
+		// crypto/rand does not fail on supported platforms; keep the old keys.
 		s.log.Error("authtest: key rotation failed", "err", err)
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.keys = []*signingKey{k, s.keys[0]}
-	s.log.Debug("authtest: signing key rotated", "kid", k.kid)
+	s.keys = []keyPair{p, s.keys[0]}
+	s.log.Debug("authtest: signing keys rotated", "id_kid", p.id.kid, "access_kid", p.access.kid)
 }
 
-// DropOldKeys makes the JWKS serve only the current key; tokens signed by
+// DropOldKeys makes the JWKS serve only the current keys; tokens signed by
 // earlier keys stop verifying.
 func (s *Server) DropOldKeys() {
 	s.mu.Lock()
@@ -115,10 +143,10 @@ func (s *Server) DropOldKeys() {
 	s.keys = s.keys[:1]
 }
 
-// SignIDToken signs claims, unchanged, with the current key. Tests use it to
-// forge tokens with any claim set.
+// SignIDToken signs claims, unchanged, with the current id token key. Tests
+// use it to forge tokens with any claim set.
 func (s *Server) SignIDToken(claims map[string]any) (string, error) {
-	return s.currentKey().sign(claims)
+	return s.currentKeys().id.sign(claims)
 }
 
 // verifyJWT checks token's signature against the keys the JWKS currently

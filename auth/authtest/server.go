@@ -24,7 +24,7 @@ type Server struct {
 	mapping  platformMapping
 
 	mu            sync.Mutex
-	keys          []*signingKey // keys[0] signs; the rest are still published
+	keys          []keyPair // keys[0] signs; the rest are still published
 	counts        Counts
 	faults        map[string]*Fault
 	idHook        func(map[string]any)
@@ -47,7 +47,7 @@ func NewServer(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	key, err := newSigningKey()
+	keys, err := newKeyPair()
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +57,7 @@ func NewServer(opts Options) (*Server, error) {
 		clients:       map[string]Client{},
 		users:         map[string]User{},
 		mapping:       mapping,
-		keys:          []*signingKey{key},
+		keys:          []keyPair{keys},
 		faults:        map[string]*Fault{},
 		codes:         map[string]*authCode{},
 		browserLogins: map[string]*browserLogin{},

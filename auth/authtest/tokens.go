@@ -29,7 +29,8 @@ type refreshState struct {
 	rotatedAt time.Time // zero while the token is the current one
 }
 
-// mint issues an id token and an access token for g.
+// mint issues an id token and an access token for g, each signed with its
+// own key and with its own lifetime (Options.IDTokenTTL, AccessTokenTTL).
 func (s *Server) mint(g grant) (idToken, accessToken string, err error) {
 	user := s.users[strings.ToLower(g.username)]
 	now := s.now()
@@ -54,8 +55,8 @@ func (s *Server) mint(g grant) (idToken, accessToken string, err error) {
 	if len(user.Groups) > 0 {
 		access["cognito:groups"] = user.Groups
 	}
-	key := s.currentKey()
-	accessToken, err = key.sign(access)
+	keys := s.currentKeys()
+	accessToken, err = keys.access.sign(access)
 	if err != nil {
 		return "", "", err
 	}
@@ -94,7 +95,7 @@ func (s *Server) mint(g grant) (idToken, accessToken string, err error) {
 	if hook != nil {
 		hook(id)
 	}
-	idToken, err = key.sign(id)
+	idToken, err = keys.id.sign(id)
 	if err != nil {
 		return "", "", err
 	}
