@@ -9,7 +9,7 @@ import (
 // without code_challenge_methods_supported, although PKCE S256 is enforced.
 func (s *Server) handleDiscovery(w http.ResponseWriter, _ *http.Request) {
 	base := s.URL()
-	writeJSON(w, http.StatusOK, map[string]any{
+	doc := map[string]any{
 		"issuer":                                s.Issuer(),
 		"authorization_endpoint":                base + "/oauth2/authorize",
 		"token_endpoint":                        base + "/oauth2/token",
@@ -22,7 +22,14 @@ func (s *Server) handleDiscovery(w http.ResponseWriter, _ *http.Request) {
 		"id_token_signing_alg_values_supported": []string{"RS256"},
 		"scopes_supported":                      []string{"openid", "email", "phone", "profile"},
 		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post"},
-	})
+	}
+	s.mu.Lock()
+	hook := s.discoveryHook
+	s.mu.Unlock()
+	if hook != nil {
+		hook(doc)
+	}
+	writeJSON(w, http.StatusOK, doc)
 }
 
 // handleJWKS serves the public signing keys: the current one first.

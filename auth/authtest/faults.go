@@ -95,3 +95,13 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request) bool {
 	s.log.Debug("authtest: fault injected", "path", r.URL.Path, "status", status)
 	return true
 }
+
+// SetDiscoveryHook installs h, which may change the OpenID configuration
+// document before it is served (for example an issuer that differs from
+// Issuer(), as a mistyped pool id or a stray trailing slash would give).
+// nil clears it.
+func (s *Server) SetDiscoveryHook(h func(doc map[string]any)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.discoveryHook = h
+}

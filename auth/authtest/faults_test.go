@@ -77,3 +77,44 @@ func TestClearFaults(t *testing.T) {
 		t.Errorf("got error %v; want %v", got, want)
 	}
 }
+
+// TestDiscoveryHook: the hook bends the served discovery document until it
+// is cleared.
+func TestDiscoveryHook(t *testing.T) {
+	e := newEnv(t, nil)
+	issuer := func() any {
+		t.Helper()
+		status, doc := send(t, mustRequest(t, http.MethodGet, e.s.Issuer()+"/.well-known/openid-configuration"))
+		if status != http.StatusOK {
+			t.Fatalf("got status %d; want 200", status)
+		}
+		return doc["issuer"]
+	}
+	tests := []struct {
+		name string
+		hook func(map[string]any)
+		want string
+	}{
+		{"other issuer", func(d map[string]any) { d["issuer"] = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other" },
+			"https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other"},
+		{"trailing slash", func(d map[string]any) { d["issuer"] = d["issuer"].(string) + "/" }, e.s.Issuer() + "/"},
+		{"cleared", nil, e.s.Issuer()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e.s.SetDiscoveryHook(tt.hook)
+			if got, want := issuer(), any(tt.want); got != want {
+				t.Errorf("got issuer %v; want %v", got, want)
+			}
+		})
+	}
+}
+
+func mustRequest(t *testing.T, method, rawURL string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, rawURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}

@@ -28,6 +28,7 @@ type Server struct {
 	counts        Counts
 	faults        map[string]*Fault
 	idHook        func(map[string]any)
+	discoveryHook func(map[string]any)
 	tamperID      bool
 	codes         map[string]*authCode
 	browserLogins map[string]*browserLogin
