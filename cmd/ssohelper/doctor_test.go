@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -79,22 +81,137 @@ func TestDoctor(t *testing.T) {
 	}
 }
 
-// TestDoctorAuthorizeProbe: a callback URL the app client lacks, and a
-// scope it does not allow, fail the authorize probe without a sign-in.
+// TestDoctorAuthorizeProbe: each way the authorize endpoint refuses the
+// profile fails the probe, naming the cause and the fix, without a
+// sign-in: Cognito's error page for a callback URL the app client lacks
+// (redirect_mismatch) or an unknown client id (invalid_request), its
+// redirect to the callback for a scope the client does not allow, an error
+// page that names invalid_scope, an error page served straight away with
+// 400, and hostile error text, which is cleaned.
 func TestDoctorAuthorizeProbe(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		mod  func(*authtest.Client)
-		want string
+		name     string
+		client   func(*authtest.Client)
+		setup    func(h *harness)
+		wantText func(h *harness) []string // in the detail
+		wantFix  func(h *harness) []string
 	}{
-		{"callback not registered", func(c *authtest.Client) { c.CallbackURLs = c.CallbackURLs[1:] }, "redirect_mismatch"},
-		{"scope not allowed", func(c *authtest.Client) { c.Scopes = []string{"openid", "email"} }, "invalid_scope"},
+		{
+			name:   "callback not registered",
+			client: func(c *authtest.Client) { c.CallbackURLs = c.CallbackURLs[1:] },
+			wantText: func(h *harness) []string {
+				return []string{"its error page", "redirect_mismatch", h.profile().RedirectURI(h.ports[0]), "not registered on app client " + authtest.DemoClient().ID}
+			},
+			wantFix: func(h *harness) []string {
+				return []string{"Allowed callback URLs", h.profile().RedirectURI(h.ports[0])}
+			},
+		},
+		{
+			name:     "scope not allowed",
+			client:   func(c *authtest.Client) { c.Scopes = []string{"openid", "email"} },
+			wantText: func(h *harness) []string { return []string{"invalid_scope", strings.Join(h.profile().Scopes, " ")} },
+			wantFix:  func(*harness) []string { return []string{"OpenID Connect scopes"} },
+		},
+		{
+			name: "unknown client id",
+			setup: func(h *harness) {
+				h.writeProfile(func(p *config.Profile) { p.ClientID = "0nosuch0client0000000000000" })
+			},
+			wantText: func(*harness) []string {
+				return []string{"its error page", "invalid_request", "no app client 0nosuch0client0000000000000"}
+			},
+			wantFix: func(*harness) []string { return []string{"client_id"} },
+		},
+		{
+			name: "error page naming invalid_scope",
+			setup: func(h *harness) {
+				h.srv.SetFault("/oauth2/authorize", authtest.Fault{Status: http.StatusFound,
+					Header: http.Header{"Location": {h.srv.URL() + "/error?error=invalid_scope"}}})
+			},
+			wantText: func(h *harness) []string {
+				return []string{"its error page", "invalid_scope", strings.Join(h.profile().Scopes, " ")}
+			},
+			wantFix: func(*harness) []string { return []string{"OpenID Connect scopes"} },
+		},
+		{
+			name: "error page answering 400 directly",
+			setup: func(h *harness) {
+				h.srv.SetFault("/oauth2/authorize", authtest.Fault{Status: http.StatusBadRequest,
+					Body: "An error was encountered with the requested page.", Header: http.Header{"Content-Type": {"text/html"}}})
+			},
+			wantText: func(h *harness) []string { return []string{"HTTP 400", h.profile().RedirectURI(h.ports[0])} },
+			wantFix:  func(*harness) []string { return []string{"Allowed callback URLs", "client_id"} },
+		},
+		{
+			name: "hostile error text",
+			setup: func(h *harness) {
+				cb := h.profile().RedirectURI(h.ports[0])
+				h.srv.SetFault("/oauth2/authorize", authtest.Fault{Status: http.StatusFound,
+					Header: http.Header{"Location": {cb + "?" + url.Values{"error": {"server_error\x1b]0;pwned\x07"}, "error_description": {"\u202ebad\x1b[31m"}}.Encode()}}})
+			},
+			wantText: func(*harness) []string { return []string{"back to the callback", "server_error"} },
+			wantFix:  func(*harness) []string { return []string{"Login pages"} },
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h := newHarnessClient(t, authtest.Options{}, tc.mod)
+			h := newHarnessClient(t, authtest.Options{}, tc.client)
+			if tc.setup != nil {
+				tc.setup(h)
+			}
 			checks, _, code := doctorRun(t, h)
-			if c := checks["authorize"]; c.Status != "fail" || code == exitOK || !strings.Contains(c.Detail, tc.want) || c.Fix == "" {
-				t.Errorf("exit %d, %+v; want a failure naming %q", code, c, tc.want)
+			c := checks["authorize"]
+			if c.Status != "fail" || code == exitOK {
+				t.Fatalf("exit %d, %+v; want the authorize line to fail", code, c)
+			}
+			for _, want := range tc.wantText(h) {
+				if !strings.Contains(c.Detail, want) {
+					t.Errorf("detail %q lacks %q", c.Detail, want)
+				}
+			}
+			for _, want := range tc.wantFix(h) {
+				if !strings.Contains(c.Fix, want) {
+					t.Errorf("fix %q lacks %q", c.Fix, want)
+				}
+			}
+			if strings.ContainsAny(c.Detail+c.Fix, "\x1b\x07\u202e") {
+				t.Errorf("detail or fix keeps control or format characters: %q %q", c.Detail, c.Fix)
+			}
+		})
+	}
+}
+
+// TestDoctorIssuerMismatch: a discovery document whose issuer is not
+// exactly the configured one fails the discovery line, naming both.
+func TestDoctorIssuerMismatch(t *testing.T) {
+	const other = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other"
+	for _, tc := range []struct {
+		name  string
+		setup func(h *harness) (served, configured string)
+	}{
+		{"provider names another issuer", func(h *harness) (string, string) {
+			h.srv.SetDiscoveryHook(func(d map[string]any) { d["issuer"] = other })
+			return other, h.srv.Issuer()
+		}},
+		{"profile's issuer has a trailing slash", func(h *harness) (string, string) {
+			h.writeProfile(func(p *config.Profile) { p.Issuer = h.srv.Issuer() + "/" })
+			return h.srv.Issuer(), h.srv.Issuer() + "/"
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, authtest.Options{})
+			served, configured := tc.setup(h)
+			checks, _, code := doctorRun(t, h)
+			c := checks["discovery"]
+			if c.Status != "fail" || code == exitOK {
+				t.Fatalf("exit %d, %+v; want the discovery line to fail", code, c)
+			}
+			for _, want := range []string{fmt.Sprintf("%q", served), fmt.Sprintf("%q", configured)} {
+				if !strings.Contains(c.Detail, want) {
+					t.Errorf("detail %q lacks %s", c.Detail, want)
+				}
+			}
+			if c.Fix == "" {
+				t.Errorf("no fix: %+v", c)
 			}
 		})
 	}
