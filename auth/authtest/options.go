@@ -1,6 +1,7 @@
 package authtest
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,6 +15,13 @@ import (
 type Options struct {
 	// Addr is the listen address. It MUST be a loopback address. Default "127.0.0.1:0".
 	Addr string
+	// TLS, when set, serves HTTPS with this configuration (its
+	// certificate); URL then starts with https://.
+	TLS *tls.Config
+	// Host, when set, is the host name in the server's URLs (issuer,
+	// endpoints) instead of the listen address's IP; the port stays. It
+	// lets a test put the emulator under a name only its proxy resolves.
+	Host string
 	// PoolID is the user pool id; the region is the part before "_". Default "eu-west-1_SSOdemo1".
 	PoolID string
 	// Clients are the app clients. Default: DemoClient().

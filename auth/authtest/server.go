@@ -1,6 +1,7 @@
 package authtest
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -83,8 +84,16 @@ func NewServer(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("authtest: listen on %s: %w", o.Addr, err)
 	}
+	scheme, host := "http", ln.Addr().String()
+	if o.TLS != nil {
+		scheme, ln = "https", tls.NewListener(ln, o.TLS)
+	}
+	if o.Host != "" {
+		_, port, _ := net.SplitHostPort(host)
+		host = net.JoinHostPort(o.Host, port)
+	}
 	s.listener = ln
-	s.url = "http://" + ln.Addr().String()
+	s.url = scheme + "://" + host
 	s.http = &http.Server{
 		Handler:           s.handler(),
 		ReadHeaderTimeout: 10 * time.Second,

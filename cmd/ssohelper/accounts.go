@@ -56,7 +56,7 @@ type lazyProvider struct {
 
 func (l *lazyProvider) get(ctx context.Context) (*auth.Provider, error) {
 	l.once.Do(func() {
-		prov := &auth.Provider{Profile: l.p, HTTP: l.a.env.HTTP, Now: l.a.env.Now}
+		prov := &auth.Provider{Profile: l.p, HTTP: l.a.httpFor(l.p), Now: l.a.env.Now}
 		if l.p.Confidential {
 			prov.ClientSecret, l.err = l.a.secret(ctx, l.p, "client")
 		}

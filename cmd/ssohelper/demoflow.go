@@ -10,7 +10,7 @@ import (
 // plays the browser against the emulator's hosted login page.
 func (a *app) demoFlow(p config.Profile, srv *authtest.Server, user *authtest.User, auto, noBrowser bool) *auth.Flow {
 	flow := &auth.Flow{
-		Profile: p, HTTP: a.env.HTTP, Out: a.env.Stderr, Logger: a.logger(), Now: a.env.Now,
+		Profile: p, HTTP: a.httpFor(p), Out: a.env.Stderr, Logger: a.logger(), Now: a.env.Now,
 		Exchanger: a.encodify(p, authtest.DemoPlatformApp().Secret),
 	}
 	switch {

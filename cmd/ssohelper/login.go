@@ -103,7 +103,7 @@ func (l *loginStep) Login(ctx context.Context) (*auth.SignIn, error) {
 // loginFlow builds the interactive sign-in of p, with the client and
 // platform secrets it needs.
 func (a *app) loginFlow(ctx context.Context, p config.Profile, noBrowser bool) (*auth.Flow, error) {
-	flow := &auth.Flow{Profile: p, HTTP: a.env.HTTP, Out: a.env.Stderr, Logger: a.logger(), Now: a.env.Now}
+	flow := &auth.Flow{Profile: p, HTTP: a.httpFor(p), Out: a.env.Stderr, Logger: a.logger(), Now: a.env.Now}
 	if !noBrowser {
 		flow.Opener = a.env.Opener
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/ssohelper/ssohelper/auth/config"
 	"github.com/ssohelper/ssohelper/auth/platform"
+	"github.com/ssohelper/ssohelper/auth/transport"
 	"github.com/ssohelper/ssohelper/keystore"
 )
 
@@ -206,6 +208,41 @@ const envFileStore = "SSOHELPER_INSECURE_FILE_STORE"
 // every command then asks the Secret Service for the vault key.
 const envNoKeyCache = "SSOHELPER_NO_KEY_CACHE"
 
+// httpFor is the HTTP client for p's provider and platform: the proxy
+// variables (and on macOS and Windows the system proxy), the system's
+// authorities plus p's ca_file, and Env.HTTP's timeout (see package
+// transport). When Env.HTTP has a Transport of its own (a test's), it is
+// used as it is. A ca_file that cannot be used fails every request with
+// what to fix, so commands that make none are not slowed or stopped.
+func (a *app) httpFor(p config.Profile) *http.Client {
+	if a.env.HTTP != nil && a.env.HTTP.Transport != nil {
+		return a.env.HTTP
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if c, ok := a.clients[p.CAFile]; ok {
+		return c
+	}
+	timeout := httpTimeout
+	if a.env.HTTP != nil && a.env.HTTP.Timeout > 0 {
+		timeout = a.env.HTTP.Timeout
+	}
+	c, err := transport.Client(transport.Options{Getenv: a.env.Getenv, CAFile: p.CAFile, Timeout: timeout})
+	if err != nil {
+		c = &http.Client{Transport: failing{err}}
+	}
+	if a.clients == nil {
+		a.clients = map[string]*http.Client{}
+	}
+	a.clients[p.CAFile] = c
+	return c
+}
+
+// failing is a Transport that fails every request with err.
+type failing struct{ err error }
+
+func (f failing) RoundTrip(*http.Request) (*http.Response, error) { return nil, f.err }
+
 // secret returns the client ("client") or platform ("platform") secret of p:
 // from the environment, else from the store.
 func (a *app) secret(ctx context.Context, p config.Profile, which string) (string, error) {
@@ -252,6 +289,6 @@ func (a *app) encodify(p config.Profile, secret string) *platform.Encodify {
 	return &platform.Encodify{
 		BaseURL: p.Platform.BaseURL, SiteID: p.Platform.SiteID, IdP: p.Platform.IdP,
 		ClientAppID: p.Platform.ClientAppID, ClientAppSecret: secret,
-		HTTP: a.env.HTTP, Now: a.env.Now, Logger: a.logger(),
+		HTTP: a.httpFor(p), Now: a.env.Now, Logger: a.logger(),
 	}
 }

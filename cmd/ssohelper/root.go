@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -28,6 +30,9 @@ type app struct {
 	st  *keystore.Store // opened on first use
 	// appLog is the desktop app's logger (its log file); nil for commands.
 	appLog *slog.Logger
+
+	mu      sync.Mutex
+	clients map[string]*http.Client // by ca_file; see httpFor
 }
 
 func (a *app) logger() *slog.Logger {

@@ -26,7 +26,7 @@ func (a *app) endBrowserSession(ctx context.Context, p config.Profile) error {
 	if p.LogoutURI == "" {
 		return errNoLogoutURI(p)
 	}
-	prov := &auth.Provider{Profile: p, HTTP: a.env.HTTP, Now: a.env.Now}
+	prov := &auth.Provider{Profile: p, HTTP: a.httpFor(p), Now: a.env.Now}
 	addr, err := prov.LogoutURL(ctx, p.LogoutURI)
 	if err != nil {
 		return err
