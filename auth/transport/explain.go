@@ -47,7 +47,7 @@ func Explain(host, caFile string, err error) error {
 	var what string
 	switch {
 	case errors.As(err, &unknown):
-		if unknown.Cert != nil {
+		if cert == nil {
 			cert = unknown.Cert
 		}
 		what = "is signed by an authority this machine does not trust"

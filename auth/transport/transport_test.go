@@ -105,7 +105,7 @@ func TestClientCAAndTLSErrors(t *testing.T) {
 		want              []string // "" means success
 	}{
 		{"ca_file trusted", caFile, good.URL, nil},
-		{"no ca_file", "", good.URL, []string{good.Listener.Addr().String(), `issued by "Corp Inspection CA"`, "does not trust", "set ca_file"}},
+		{"no ca_file", "", good.URL, []string{good.Listener.Addr().String(), `subject "127.0.0.1", issued by "Corp Inspection CA"`, "does not trust", "set ca_file"}},
 		{"wrong name", caFile, wrongName.URL, []string{"is for other.example.com", "not 127.0.0.1"}},
 		{"expired", caFile, expired.URL, []string{"expired or not yet valid", "clock"}},
 	} {

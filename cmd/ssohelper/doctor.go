@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"github.com/ssohelper/ssohelper/auth"
 	"github.com/ssohelper/ssohelper/auth/config"
 	"github.com/ssohelper/ssohelper/auth/sanitize"
+	"github.com/ssohelper/ssohelper/auth/transport"
 )
 
 // check is one line of doctor's checklist.
@@ -114,22 +116,24 @@ func (a *app) doctor(ctx context.Context) ([]check, []string) {
 	}
 	add(localhostCheck())
 	add(a.keyringCheck(ctx))
-	add(proxyCheck(a.env.Getenv))
+	add("proxy", "pass", transport.DescribeProxy(a.env.Getenv), "")
+	add(caCheck(p.CAFile))
 
 	// The provider.
 	dctx, cancel := context.WithTimeout(ctx, doctorTimeout)
 	defer cancel()
-	prov := &auth.Provider{Profile: p, HTTP: a.env.HTTP, Now: a.env.Now}
+	hc := a.httpFor(p)
+	prov := &auth.Provider{Profile: p, HTTP: hc, Now: a.env.Now}
 	meta, err := prov.Metadata(dctx)
 	if err != nil {
 		add("discovery", "fail", err.Error(), "check the user pool id, region or issuer, and the network")
 		return out, urls
 	}
 	add("discovery", "pass", fmt.Sprintf("%s answers; its issuer matches exactly", hostOf(meta.Issuer)), "")
-	add(clockCheck(ctx, a.env.HTTP, p.IssuerURL(), a.env.Now))
-	add(jwksCheck(ctx, a.env.HTTP, meta.JWKSURI))
+	add(clockCheck(ctx, hc, p.IssuerURL(), a.env.Now))
+	add(jwksCheck(ctx, hc, meta.JWKSURI))
 	add(a.authorizeCheck(ctx, p, meta.AuthorizationEndpoint))
-	add(tokenEndpointCheck(ctx, a.env.HTTP, meta.TokenEndpoint))
+	add(tokenEndpointCheck(ctx, hc, meta.TokenEndpoint))
 
 	// The platform.
 	if p.Platform.Kind == config.KindEncodify {
@@ -198,22 +202,18 @@ func (a *app) keyringCheck(ctx context.Context) (string, string, string, string)
 	return "keyring", "pass", st.Describe() + " answers", ""
 }
 
-// proxyCheck reports the proxy variables in use (never their passwords).
-func proxyCheck(getenv func(string) string) (string, string, string, string) {
-	var set []string
-	for _, k := range []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"} {
-		if v := getenv(k); v != "" {
-			if u, err := url.Parse(v); err == nil && u.User != nil {
-				u.User = url.User("…")
-				v = u.String()
-			}
-			set = append(set, k+"="+v)
-		}
+// caCheck says which certificate authorities are trusted: the system's,
+// plus the profile's ca_file when it names one (which must hold PEM
+// certificates).
+func caCheck(caFile string) (string, string, string, string) {
+	if caFile == "" {
+		return "ca bundle", "pass", "the system's authorities", ""
 	}
-	if len(set) == 0 {
-		return "proxy", "pass", "no proxy variables; direct connections", ""
+	if _, err := transport.Roots(caFile); err != nil {
+		return "ca bundle", "fail", err.Error(), "point ca_file at your company's CA bundle in PEM form, or remove it"
 	}
-	return "proxy", "pass", strings.Join(set, " "), ""
+	data, _ := os.ReadFile(caFile)
+	return "ca bundle", "pass", fmt.Sprintf("the system's authorities plus %s (%s)", caFile, plural(transport.CountCerts(data), "certificate", "certificates")), ""
 }
 
 // clockCheck compares the clock with the provider's Date header.
@@ -294,7 +294,7 @@ func (a *app) authorizeCheck(ctx context.Context, p config.Profile, endpoint str
 	ctx, cancel := context.WithTimeout(ctx, doctorTimeout)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	hc := *client(a.env.HTTP)
+	hc := *client(a.httpFor(p))
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := hc.Do(req)
 	if err != nil {
