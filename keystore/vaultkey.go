@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -118,11 +119,18 @@ func (s *Store) lock(ctx context.Context) (unlock func(), err error) {
 
 // Check reads the vault key from the keyring without creating it: the
 // keyring answers and is unlocked (doctor). No key yet is fine: the first
-// sign-in creates it.
+// sign-in creates it. A locked keyring is named as such, with what to do.
 func (s *Store) Check(ctx context.Context) error {
 	_, err := s.readKey(ctx)
-	if errors.Is(err, ErrNotFound) {
+	switch {
+	case errors.Is(err, ErrNotFound):
 		return nil
+	case errors.Is(err, ErrKeyringUnavailable) && isLocked(err) && !strings.Contains(err.Error(), "/aliases/"):
+		// A read unlocks the login collection by its own path (a write may
+		// go through the default alias, which may not exist): failing to
+		// unlock it means it is locked and no unlock prompt was answered.
+		return &hinted{fmt.Errorf("%w: it is locked, and no unlock prompt could be shown or it was dismissed; unlock it (or log in to the desktop) and try again",
+			ErrKeyringUnavailable), hintLocked}
 	}
 	return err
 }

@@ -7,12 +7,17 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ssohelper/ssohelper/auth/authtest"
 	"github.com/ssohelper/ssohelper/auth/config"
+	"github.com/ssohelper/ssohelper/keystore"
 )
 
 // doctorRun runs doctor --format json and returns its checks by name.
@@ -215,4 +220,100 @@ func TestDoctorIssuerMismatch(t *testing.T) {
 			}
 		})
 	}
+}
+
+// envDoctorChild makes the test binary run one doctor test's inner part,
+// inside the private Secret Service that TestDoctorLockedKeyring starts.
+const envDoctorChild = "SSOHELPER_DOCTOR_CHILD"
+
+// TestDoctorLockedKeyring runs doctor against a real gnome-keyring whose
+// login collection is locked: the keyring line fails within its timeout,
+// says the keyring is locked and says to unlock it. The keyring is a
+// private one (keystore/testdata/with-keyring.sh, in a child process), so
+// locking it cannot disturb other tests or the user's own. A gnome-keyring
+// that is installed but does not start fails the test.
+func TestDoctorLockedKeyring(t *testing.T) {
+	if os.Getenv(envDoctorChild) == "locked-keyring" {
+		doctorLockedKeyring(t)
+		return
+	}
+	if runtime.GOOS != "linux" {
+		t.Skip("gnome-keyring and the Secret Service are Linux's")
+	}
+	for _, tool := range []string{"dbus-run-session", "dbus-send", "gnome-keyring-daemon", "secret-tool"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			realPart(t, "gnome-keyring", err.Error())
+		}
+	}
+	script, err := filepath.Abs(filepath.Join("..", "..", "keystore", "testdata", "with-keyring.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, script, os.Args[0], "-test.run=^TestDoctorLockedKeyring$", "-test.v", "-test.count=1")
+	cmd.Env = append(os.Environ(), envDoctorChild+"=locked-keyring")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("with-keyring.sh (a private gnome-keyring on a private D-Bus session): %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "--- PASS: TestDoctorLockedKeyring") {
+		t.Fatalf("the run inside the private keyring did not pass:\n%s", out)
+	}
+}
+
+// doctorLockedKeyring is TestDoctorLockedKeyring inside the private
+// keyring: a vault key from an earlier sign-in, then the login collection
+// locked through the Secret Service API, then doctor.
+func doctorLockedKeyring(t *testing.T) {
+	h := newHarness(t, authtest.Options{})
+	h.keyring = keystore.OSKeyring{}
+	h.env[envNoKeyCache] = "1" // the kernel key cache is per user: keep this key out of it
+	st, err := keystore.New(keystore.Options{Dir: h.dataDir(), Keyring: keystore.OSKeyring{}, KeyCacheTTL: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Put(t.Context(), "probe", []byte("x")); err != nil {
+		t.Fatalf("storing a vault key in the private keyring: %v", err)
+	}
+	checks, _, _ := doctorRun(t, h)
+	if c := checks["keyring"]; c.Status != "pass" {
+		t.Fatalf("unlocked keyring: %+v; want pass", c)
+	}
+
+	const login = "/org/freedesktop/secrets/collection/login"
+	secretService(t, "/org/freedesktop/secrets", "org.freedesktop.Secret.Service.Lock", "array:objpath:"+login)
+	if got := secretService(t, login, "org.freedesktop.DBus.Properties.Get",
+		"string:org.freedesktop.Secret.Collection", "string:Locked"); !strings.Contains(got, "boolean true") {
+		t.Fatalf("the login collection is not locked after Lock:\n%s", got)
+	}
+
+	start := time.Now()
+	checks, _, code := doctorRun(t, h)
+	took := time.Since(start)
+	c := checks["keyring"]
+	t.Logf("keyring check after %s: %+v", took.Round(time.Millisecond), c)
+	if c.Status != "fail" || code == exitOK {
+		t.Fatalf("locked keyring: exit %d, %+v; want the keyring line to fail", code, c)
+	}
+	if !strings.Contains(c.Detail, "locked") {
+		t.Errorf("detail %q does not say the keyring is locked", c.Detail)
+	}
+	if !strings.Contains(c.Fix, "unlock the keyring") {
+		t.Errorf("fix %q does not say to unlock the keyring", c.Fix)
+	}
+}
+
+// secretService calls method on the Secret Service object path with
+// dbus-send and returns the reply.
+func secretService(t *testing.T, path, method string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	argv := append([]string{"--session", "--print-reply", "--dest=org.freedesktop.secrets", path, method}, args...)
+	out, err := exec.CommandContext(ctx, "dbus-send", argv...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("dbus-send %s: %v\n%s", method, err, out)
+	}
+	return string(out)
 }
