@@ -90,8 +90,26 @@ func (f *Flow) Login(ctx context.Context) (*SignIn, error) {
 	if f.Paste != nil {
 		go f.readPasted(out, srv)
 	}
+	// The browser shows the provider's error page when it refuses this
+	// client, callback URL or scopes, and never comes back: read the same
+	// answer here and stop at once with what to fix, instead of waiting
+	// out the login timeout.
+	wctx, refuse := context.WithCancelCause(ctx)
+	defer refuse(nil)
+	go func() {
+		r, err := ProbeAuthorize(wctx, f.HTTP, f.Profile, authURL, srv.RedirectURI())
+		switch {
+		case err != nil:
+			log.Debug("authorize probe failed; waiting for the browser", "err", err)
+		case r != nil && !r.Callback && !r.Transient:
+			refuse(r)
+		}
+	}()
 
-	res, err := srv.Wait(ctx, loopback.Expect{State: req.state, Issuer: meta.Issuer})
+	res, err := srv.Wait(wctx, loopback.Expect{State: req.state, Issuer: meta.Issuer})
+	if r := (*Refusal)(nil); errors.As(context.Cause(wctx), &r) {
+		return nil, r
+	}
 	if err != nil {
 		return nil, err
 	}

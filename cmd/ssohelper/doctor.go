@@ -272,13 +272,8 @@ func jwksCheck(ctx context.Context, hc *http.Client, jwksURI string) (string, st
 
 // authorizeCheck asks the authorize endpoint for a sign-in page with this
 // client, callback URL and scopes, without following redirects: a login
-// page means they are accepted. Otherwise it says what the answer means:
-// Cognito's hosted error page (a redirect to /error?error=… on its own
-// host: redirect_mismatch for a callback URL the app client lacks,
-// invalid_request for an unknown client id), a redirect to the callback
-// with an error (Cognito's answer to a scope the app client does not allow
-// is error=invalid_request, error_description=invalid_scope), or an error
-// page served straight away with a 4xx.
+// page means they are accepted; otherwise auth.ProbeAuthorize says what
+// the answer means and how to fix it.
 func (a *app) authorizeCheck(ctx context.Context, p config.Profile, endpoint string) (string, string, string, string) {
 	verifier := make([]byte, 32)
 	_, _ = rand.Read(verifier)
@@ -293,77 +288,14 @@ func (a *app) authorizeCheck(ctx context.Context, p config.Profile, endpoint str
 	u.RawQuery = q.Encode()
 	ctx, cancel := context.WithTimeout(ctx, doctorTimeout)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	hc := *client(a.httpFor(p))
-	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := hc.Do(req)
-	if err != nil {
-		return "authorize", "fail", err.Error(), "check the network to " + hostOf(endpoint)
-	}
-	resp.Body.Close()
-	host := hostOf(endpoint)
-	loc, _ := resp.Location()
+	r, err := auth.ProbeAuthorize(ctx, a.httpFor(p), p, u.String(), redirect)
 	switch {
-	case loc != nil && strings.HasPrefix(loc.String(), redirect) && loc.Query().Get("error") != "":
-		return authorizeRefused(p, redirect, host+" sends the browser back to the callback with", loc.Query(), false)
-	case loc != nil && isErrorPage(loc, u):
-		return authorizeRefused(p, redirect, host+" sends the browser to its error page:", loc.Query(), true)
-	case loc != nil && loc.Query().Get("error") != "":
-		return authorizeRefused(p, redirect, host+" sends the browser to an error page on "+loc.Host+":", loc.Query(), false)
-	case resp.StatusCode >= 500:
-		return "authorize", "fail", fmt.Sprintf("%s answered the sign-in request with HTTP %d", host, resp.StatusCode),
-			"the provider has a problem; try again later"
-	case resp.StatusCode >= 400:
-		return "authorize", "fail", fmt.Sprintf("%s answered the sign-in request with HTTP %d, an error page that does not say why: most often the callback URL %s is not registered on app client %s, or the client id is wrong", host, resp.StatusCode, redirect, p.ClientID),
-			"register the callback URLs below on app client " + p.ClientID + " (" + callbackURLsSetting + "), and check the profile's client_id"
+	case err != nil:
+		return "authorize", "fail", err.Error(), "check the network to " + hostOf(endpoint)
+	case r != nil:
+		return "authorize", "fail", r.Detail, r.Fix
 	}
 	return "authorize", "pass", "accepts client " + p.ClientID + ", " + redirect + " and the scopes (a sign-in page answers)", ""
-}
-
-// Where the Cognito console keeps the app client settings doctor names.
-const (
-	callbackURLsSetting = "Cognito console: App integration > App clients > Login pages > Allowed callback URLs"
-	scopesSetting       = "Cognito console: App integration > App clients > Login pages > OpenID Connect scopes"
-	grantTypesSetting   = "Cognito console: App integration > App clients > Login pages > OAuth 2.0 grant types"
-)
-
-// isErrorPage reports whether loc is the provider's own error page: the
-// authorize endpoint's host, a path ending in /error, and an error
-// parameter, as Cognito's hosted UI sends (/error?error=redirect_mismatch&client_id=…).
-func isErrorPage(loc, endpoint *url.URL) bool {
-	return strings.EqualFold(loc.Host, endpoint.Host) &&
-		strings.HasSuffix(strings.TrimSuffix(loc.Path, "/"), "/error") &&
-		loc.Query().Get("error") != ""
-}
-
-// authorizeRefused explains the error the authorize endpoint redirected
-// with (q holds error and error_description); how says where it sent the
-// browser. errorPage is true for the provider's own error page, where
-// Cognito's invalid_request means it has no app client with this id.
-// Provider text goes through the sanitiser and is cut short.
-func authorizeRefused(p config.Profile, redirect, how string, q url.Values, errorPage bool) (string, string, string, string) {
-	code, desc := sanitize.Redact(q.Get("error")), sanitize.Redact(q.Get("error_description"))
-	said := fmt.Sprintf("%s %q", how, code)
-	if desc != "" {
-		said += fmt.Sprintf(" (%q)", desc)
-	}
-	scopes := strings.Join(p.Scopes, " ")
-	switch {
-	case code == "redirect_mismatch":
-		return "authorize", "fail", fmt.Sprintf("%s: the callback URL %s is not registered on app client %s", said, redirect, p.ClientID),
-			fmt.Sprintf("add %s and the other callback URLs below to app client %s, exactly as written (%s)", redirect, p.ClientID, callbackURLsSetting)
-	case code == "invalid_scope" || strings.Contains(desc, "invalid_scope"):
-		return "authorize", "fail", fmt.Sprintf("%s: the scopes the profile asks for (%s) are not all allowed on app client %s", said, scopes, p.ClientID),
-			fmt.Sprintf("allow the scopes %s on app client %s (%s), or remove the ones it lacks from the profile's scopes", scopes, p.ClientID, scopesSetting)
-	case code == "invalid_request" && errorPage:
-		return "authorize", "fail", fmt.Sprintf("%s: the user pool has no app client %s with a hosted sign-in", said, p.ClientID),
-			"check the profile's client_id against the app client's id (Cognito console: App integration > App clients)"
-	case code == "unauthorized_client":
-		return "authorize", "fail", fmt.Sprintf("%s: app client %s may not use the authorization code grant", said, p.ClientID),
-			fmt.Sprintf("allow the authorization code grant on app client %s (%s)", p.ClientID, grantTypesSetting)
-	}
-	return "authorize", "fail", said,
-		fmt.Sprintf("check app client %s: the callback URLs below, the scopes %s and the authorization code grant (Cognito console: App integration > App clients > Login pages)", p.ClientID, scopes)
 }
 
 // tokenEndpointCheck: the token endpoint answers an empty request with an

@@ -346,3 +346,43 @@ func TestClaimsMappingPreview(t *testing.T) {
 		t.Errorf("malformed: exit %d, %s", code, h.stderr.String())
 	}
 }
+
+// TestLoginRefusedAtOnce: when the provider refuses the sign-in request
+// with its own error page (a callback URL the app client lacks, an
+// unknown client id), the browser never comes back; login reads the same
+// answer and stops at once with what to fix (exit 3), instead of waiting
+// out its timeout.
+func TestLoginRefusedAtOnce(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		client func(*authtest.Client)
+		config func(*config.Profile)
+		want   []string
+	}{
+		{"callback URL not registered", func(c *authtest.Client) { c.CallbackURLs = []string{"http://localhost:1/elsewhere"} }, nil,
+			[]string{"redirect_mismatch", "is not registered on app client", "Allowed callback URLs"}},
+		{"unknown client id", nil, func(p *config.Profile) { p.ClientID = "unknownclient0000000000000" },
+			[]string{"invalid_request", "no app client unknownclient0000000000000"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarnessClient(t, authtest.Options{}, tt.client)
+			if tt.config != nil {
+				h.writeProfile(tt.config)
+			}
+			// Nobody opens the address: only the refusal can end the wait
+			// before the login timeout, which would say so and exit 1.
+			code := h.run(context.Background(), nil, "login", "--no-browser")
+			if code != exitConfig {
+				t.Fatalf("exit %d; want %d; stderr:\n%s", code, exitConfig, h.stderr.String())
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(h.stderr.String(), w) {
+					t.Errorf("stderr lacks %q:\n%s", w, h.stderr.String())
+				}
+			}
+			if _, err := h.store().Get(context.Background(), account.Name("work")); err == nil {
+				t.Error("a sign-in was stored")
+			}
+		})
+	}
+}
