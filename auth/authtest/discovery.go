@@ -6,7 +6,8 @@ import (
 )
 
 // handleDiscovery serves the OpenID configuration the way Cognito does:
-// without code_challenge_methods_supported, although PKCE S256 is enforced.
+// without code_challenge_methods_supported, although it accepts PKCE S256
+// (and only S256).
 func (s *Server) handleDiscovery(w http.ResponseWriter, _ *http.Request) {
 	base := s.URL()
 	doc := map[string]any{
