@@ -97,8 +97,12 @@ when the profile is not signed in. --format json prints the same on stdout.`,
 				}
 			} else {
 				printStatus(a.env.Stderr, v, a.env.Now())
-				for _, line := range originSummary(p) {
-					fmt.Fprintf(a.env.Stderr, "  config:        %s\n", line)
+				// Signed out, status says one thing (and where the IT
+				// admin manages the profile); --settings says the rest.
+				for i, line := range originSummary(p) {
+					if s != nil || settings || (i == 0 && p.Managed != "") {
+						fmt.Fprintf(a.env.Stderr, "  config:        %s\n", line)
+					}
 				}
 				if settings {
 					printSettings(a.env.Stderr, p.Settings())
