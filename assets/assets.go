@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"sync"
 )
 
 // Icon is the app icon: a 256x256 PNG.
@@ -46,9 +47,10 @@ var (
 var pageFS embed.FS
 
 var (
-	successTmpl   = parsePage("success.html")
-	failureTmpl   = parsePage("failure.html")
-	signedOutTmpl = parsePage("signed-out.html")
+	// Parsed at first use, not at start: most commands show no page.
+	successTmpl   = sync.OnceValue(func() *template.Template { return parsePage("success.html") })
+	failureTmpl   = sync.OnceValue(func() *template.Template { return parsePage("failure.html") })
+	signedOutTmpl = sync.OnceValue(func() *template.Template { return parsePage("signed-out.html") })
 )
 
 // Page is the text one page shows. Title is the heading, Message the main
@@ -64,19 +66,19 @@ type Page struct {
 // RenderSuccess writes the success page, for example Title "Signed in" and
 // Message "Signed in. You can return to Photoshop."
 func RenderSuccess(w io.Writer, p Page) error {
-	return render(w, successTmpl, p)
+	return render(w, successTmpl(), p)
 }
 
 // RenderFailure writes the failure page with a human message. It never
 // shows an error code from the wire unless the caller puts one in p.
 func RenderFailure(w io.Writer, p Page) error {
-	return render(w, failureTmpl, p)
+	return render(w, failureTmpl(), p)
 }
 
 // RenderSignedOut writes the page shown after the identity provider's
 // logout endpoint redirects back to ssohelper.
 func RenderSignedOut(w io.Writer) error {
-	return render(w, signedOutTmpl, Page{Title: "Signed out"})
+	return render(w, signedOutTmpl(), Page{Title: "Signed out"})
 }
 
 func render(w io.Writer, t *template.Template, p Page) error {

@@ -9,18 +9,19 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sync"
 	"time"
 
 	"github.com/gofrs/flock"
 )
 
-var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9_-]`)
+var unsafeChars = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^A-Za-z0-9_-]`) })
 
 // lockPath is the lock file of the profile: a readable prefix plus a hash,
 // so any profile name maps to one safe file name.
 func (m *Manager) lockPath() string {
 	sum := sha256.Sum256([]byte(m.Profile))
-	name := unsafeChars.ReplaceAllString(m.Profile, "_")
+	name := unsafeChars().ReplaceAllString(m.Profile, "_")
 	if len(name) > 32 {
 		name = name[:32]
 	}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -15,7 +16,7 @@ const codeTTL = 5 * time.Minute
 // pkceChallenge matches an S256 code_challenge: 32 bytes, base64url, no padding.
 // PKCE is optional at Cognito: a request without code_challenge gets a code
 // that is redeemed without code_verifier (Counts.AuthorizeWithoutPKCE counts them).
-var pkceChallenge = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
+var pkceChallenge = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`) })
 
 // authRequest is a validated /oauth2/authorize (or /login) request.
 type authRequest struct {
@@ -119,7 +120,7 @@ func (s *Server) parseAuthRequest(w http.ResponseWriter, q url.Values) (*authReq
 	}
 	req.scope = strings.Join(granted, " ")
 	method := q.Get("code_challenge_method")
-	if (req.challenge != "" || method != "") && (method != "S256" || !pkceChallenge.MatchString(req.challenge)) {
+	if (req.challenge != "" || method != "") && (method != "S256" || !pkceChallenge().MatchString(req.challenge)) {
 		// PKCE is optional, as in Cognito; a request that uses it MUST use S256.
 		s.redirectError(w, req, "invalid_request", "code_challenge with code_challenge_method S256 is required")
 		return nil, false

@@ -241,7 +241,7 @@ func TestLoginPageShowsError(t *testing.T) {
 	}
 	page, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	csrf := attrs(reInput.FindString(string(page)))["value"]
+	csrf := attrs(reInput().FindString(string(page)))["value"]
 	form := url.Values{"_csrf": {csrf}, "username": {"designer"}, "password": {"wrong"}}
 	resp, err = b.client().PostForm(e.s.URL()+"/login?"+q.Encode(), form)
 	if err != nil {

@@ -55,9 +55,9 @@ type Browser struct {
 }
 
 var (
-	reForm  = regexp.MustCompile(`(?is)<form\b[^>]*>`)
-	reInput = regexp.MustCompile(`(?is)<input\b[^>]*>`)
-	reAttr  = regexp.MustCompile(`(?is)\b([a-z_-]+)\s*=\s*"([^"]*)"`)
+	reForm  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?is)<form\b[^>]*>`) })
+	reInput = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?is)<input\b[^>]*>`) })
+	reAttr  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?is)\b([a-z_-]+)\s*=\s*"([^"]*)"`) })
 )
 
 // Open loads url and drives the hosted UI until a page that is not the login
@@ -157,14 +157,14 @@ func isLoginForm(body string) bool {
 // submit builds the POST of the login form found in body: every input with
 // its value, the credentials, and the pressed button.
 func (b *Browser) submit(ctx context.Context, page *url.URL, body string) (*http.Request, error) {
-	form := reForm.FindString(body)
+	form := reForm().FindString(body)
 	action := attrs(form)["action"]
 	target, err := page.Parse(action)
 	if form == "" || err != nil {
 		return nil, fmt.Errorf("authtest: browser: no login form on %s", redact(page))
 	}
 	values := url.Values{}
-	for _, in := range reInput.FindAllString(body, -1) {
+	for _, in := range reInput().FindAllString(body, -1) {
 		a := attrs(in)
 		if a["name"] != "" {
 			values.Set(a["name"], a["value"])
@@ -188,7 +188,7 @@ func (b *Browser) submit(ctx context.Context, page *url.URL, body string) (*http
 // attrs returns the double-quoted attributes of one tag, unescaped.
 func attrs(tag string) map[string]string {
 	out := map[string]string{}
-	for _, m := range reAttr.FindAllStringSubmatch(tag, -1) {
+	for _, m := range reAttr().FindAllStringSubmatch(tag, -1) {
 		out[strings.ToLower(m[1])] = html.UnescapeString(m[2])
 	}
 	return out

@@ -7,12 +7,14 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // loginPage is the hosted login page. The markup (form action, input and
 // button names and ids) is part of the team contract: Browser and the
 // Chromium end-to-end tests fill it in.
-var loginPage = template.Must(template.New("login").Parse(`<!DOCTYPE html>
+var loginPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("login").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -49,6 +51,7 @@ button{margin-top:1.2rem;padding:.5rem 1rem;font-size:1rem}
 </body>
 </html>
 `))
+})
 
 // Messages the login page shows.
 const (
@@ -128,7 +131,7 @@ func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, msg, userna
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_ = loginPage.Execute(w, loginView{
+	_ = loginPage().Execute(w, loginView{
 		Action:    "/login?" + r.URL.RawQuery,
 		CSRF:      token,
 		Error:     msg,

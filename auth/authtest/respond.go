@@ -8,16 +8,19 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"sync"
 )
 
 // errorPage is Cognito's hosted UI error page: the generic sentence
 // Cognito shows, plus the error code from the /error URL, escaped.
-var errorPage = template.Must(template.New("error").Parse(`<!DOCTYPE html>
+var errorPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("error").Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Error</title></head>
 <body><h1>ssohelper demo — Cognito emulator</h1>
 <p>An error was encountered with the requested page.</p>
 {{if .}}<p>Error: <code>{{.}}</code></p>{{end}}</body></html>
 `))
+})
 
 // writeErrorPage answers with the hosted UI error page; code ("" for none)
 // names the error.
@@ -25,7 +28,7 @@ func writeErrorPage(w http.ResponseWriter, status int, code string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_ = errorPage.Execute(w, code)
+	_ = errorPage().Execute(w, code)
 }
 
 // writeJSON answers with v as JSON and no caching, as token endpoints must.

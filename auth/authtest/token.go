@@ -10,10 +10,11 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // pkceVerifier matches an RFC 7636 code_verifier.
-var pkceVerifier = regexp.MustCompile(`^[A-Za-z0-9._~-]{43,128}$`)
+var pkceVerifier = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._~-]{43,128}$`) })
 
 // tokenResponse is the /oauth2/token success body.
 type tokenResponse struct {
@@ -120,7 +121,7 @@ func (s *Server) codeGrant(w http.ResponseWriter, form url.Values, client Client
 		s.log.Debug("authtest: token: code_verifier for a code issued without PKCE")
 		writeOAuthError(w, http.StatusBadRequest, "invalid_grant", "")
 		return
-	case ac.challenge != "" && !pkceVerifier.MatchString(verifier):
+	case ac.challenge != "" && !pkceVerifier().MatchString(verifier):
 		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "")
 		return
 	}

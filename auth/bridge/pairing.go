@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ssohelper/ssohelper/auth/sanitize"
@@ -40,7 +41,7 @@ var (
 	ErrNoPlugin  = errors.New("no paired plugin has that id")
 )
 
-var pluginID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
+var pluginID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`) })
 
 // pairRequest: POST /v1/pair {"id", "name", "profile"?}.
 func (s *Server) pairRequest(w http.ResponseWriter, r *http.Request) {
@@ -53,7 +54,7 @@ func (s *Server) pairRequest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := strings.TrimSpace(sanitize.Text(in.Name))
-	if !pluginID.MatchString(in.ID) || name == "" || len(name) > 60 {
+	if !pluginID().MatchString(in.ID) || name == "" || len(name) > 60 {
 		writeError(w, http.StatusBadRequest, "bad_request", "id: 1-100 letters, digits, '.', '_' or '-'; name: 1-60 printable characters")
 		return
 	}
@@ -61,7 +62,7 @@ func (s *Server) pairRequest(w http.ResponseWriter, r *http.Request) {
 	if profile == "" {
 		profile = s.o.Profile
 	}
-	if !pluginID.MatchString(profile) {
+	if !pluginID().MatchString(profile) {
 		writeError(w, http.StatusBadRequest, "bad_request", "profile: not a profile name")
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -170,7 +171,9 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	return nil
 }
 
-var cognitoHost = regexp.MustCompile(`^cognito-idp\.([a-z]{2}(?:-gov)?-[a-z]+-\d)\.amazonaws\.com(?:\.cn)?$`)
+var cognitoHost = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^cognito-idp\.([a-z]{2}(?:-gov)?-[a-z]+-\d)\.amazonaws\.com(?:\.cn)?$`)
+})
 
 // awsDomain is the DNS suffix of region's partition: amazonaws.com.cn in
 // the China regions (cn-north-1, cn-northwest-1), amazonaws.com elsewhere
@@ -240,10 +243,10 @@ func (p Profile) IsCognito() bool {
 	if err != nil {
 		return false
 	}
-	if cognitoHost.MatchString(u.Hostname()) {
+	if cognitoHost().MatchString(u.Hostname()) {
 		return true
 	}
-	return isLoopback(u.Hostname()) && poolIDPattern.MatchString(strings.TrimPrefix(u.Path, "/"))
+	return isLoopback(u.Hostname()) && poolIDPattern().MatchString(strings.TrimPrefix(u.Path, "/"))
 }
 
 // RedirectURI returns the loopback redirect URI for port,

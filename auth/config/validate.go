@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -65,20 +66,60 @@ func (e *ValidationError) Error() string {
 func (e *ValidationError) Unwrap() error { return ErrInvalid }
 
 var (
-	poolIDPattern = regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-\d_[A-Za-z0-9]+$`)
-	claimName     = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_:.-]{0,63}$`)
-	regionPattern = regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-\d$`)
-	// cognitoClientID is what Cognito's API accepts; usualClientID is what
-	// it generates today.
-	cognitoClientID = regexp.MustCompile(`^[\w+]{1,128}$`)
-	usualClientID   = regexp.MustCompile(`^[a-z0-9]{26}$`)
-	digits          = regexp.MustCompile(`^[0-9]+$`)
-	// profileName keeps "session/<name>" and "secret/<name>/platform" valid
-	// store entry names (see keystore): ASCII letters, digits, '-', '_' and
-	// '.', not first, 1 to 64 characters.
-	profileName = regexp.MustCompile(`^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$`)
-	latinAlnum  = regexp.MustCompile(`^[A-Za-z0-9]+$`)
+	poolIDPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-\d_[A-Za-z0-9]+$`) })
+	regionPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-\d$`) })
 )
+
+// The simple shapes below are checked byte by byte: a regular expression
+// with a counted repetition ({1,128}) costs a millisecond to compile, on
+// every command's path.
+
+// cognitoClientID is what Cognito's API accepts: 1 to 128 letters,
+// digits, '_' and '+'.
+func cognitoClientID(s string) bool {
+	return allBytes(s, 1, 128, func(b byte) bool { return isAlnum(b) || b == '_' || b == '+' })
+}
+
+// usualClientID is what Cognito generates today: 26 lowercase letters and digits.
+func usualClientID(s string) bool {
+	return len(s) == 26 && allBytes(s, 26, 26, func(b byte) bool { return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' })
+}
+
+// profileName keeps "session/<name>" and "secret/<name>/platform" valid
+// store entry names (see keystore): 1 to 64 ASCII letters, digits, '-',
+// '_' and '.', not starting with '.'.
+func profileName(s string) bool {
+	return s != "" && s[0] != '.' && allBytes(s, 1, 64, func(b byte) bool { return isAlnum(b) || b == '.' || b == '_' || b == '-' })
+}
+
+// claimName is a claim as an id_token names it: a letter, then up to 63
+// letters, digits, '_', ':', '.' and '-'.
+func claimName(s string) bool {
+	return s != "" && isAlpha(s[0]) && allBytes(s, 1, 64, func(b byte) bool { return isAlnum(b) || strings.IndexByte("_:.-", b) >= 0 })
+}
+
+// digits is one or more ASCII digits; latinAlnum one or more ASCII
+// letters and digits.
+func digits(s string) bool {
+	return allBytes(s, 1, len(s), func(b byte) bool { return b >= '0' && b <= '9' })
+}
+func latinAlnum(s string) bool { return allBytes(s, 1, len(s), isAlnum) }
+
+// allBytes reports whether s has min to max bytes, each accepted by ok.
+func allBytes(s string, min, max int, ok func(byte) bool) bool {
+	if len(s) < min || len(s) > max {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !ok(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isAlpha(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }
+func isAlnum(b byte) bool { return isAlpha(b) || b >= '0' && b <= '9' }
 
 // checker collects the problems of one profile.
 type checker struct {
@@ -94,7 +135,7 @@ func (c *checker) add(field, format string, args ...any) {
 // valid: 1 to 64 ASCII letters, digits, '-', '_' and '.', not starting with
 // '.', without "..".
 func CheckProfileName(name string) string {
-	if !profileName.MatchString(name) || strings.Contains(name, "..") {
+	if !profileName(name) || strings.Contains(name, "..") {
 		return "the profile name must be 1 to 64 ASCII letters, digits, '-', '_' and '.' (not first, no \"..\"); rename the [profiles.<name>] table"
 	}
 	return ""
@@ -113,7 +154,7 @@ func quoteName(name string) string {
 // WithDefaults); a command shows them and goes on.
 func (p Profile) Warnings() []Problem {
 	var w []Problem
-	if p.IsCognito() && cognitoClientID.MatchString(p.ClientID) && !usualClientID.MatchString(p.ClientID) {
+	if p.IsCognito() && cognitoClientID(p.ClientID) && !usualClientID(p.ClientID) {
 		w = append(w, Problem{Profile: p.Name, Field: "client_id",
 			Message: fmt.Sprintf("%q is not the usual 26 lowercase letters and digits of a Cognito app client id; check you copied the whole id", p.ClientID)})
 	}
@@ -150,13 +191,13 @@ func (c *checker) checkProvider(p Profile) {
 	case p.UserPoolID != "" && p.Issuer != "":
 		c.add("issuer", "user_pool_id and issuer are both set; keep one (the Cognito issuer is derived from user_pool_id)")
 	}
-	if p.UserPoolID != "" && !poolIDPattern.MatchString(p.UserPoolID) {
+	if p.UserPoolID != "" && !poolIDPattern().MatchString(p.UserPoolID) {
 		c.add("user_pool_id", `%q is not a Cognito user pool id; copy it from the Cognito console, it looks like "eu-west-1_AbC123"`, p.UserPoolID)
 	}
 	if p.Region != "" {
 		prefix, _, _ := strings.Cut(p.UserPoolID, "_")
 		switch {
-		case !regionPattern.MatchString(p.Region):
+		case !regionPattern().MatchString(p.Region):
 			c.add("region", `%q is not an AWS region; write it like "eu-west-1", or remove it to derive it from user_pool_id`, p.Region)
 		case p.UserPoolID != "" && p.Region != prefix:
 			c.add("region", "%q does not match the user pool's region %q; remove region or fix it to %q", p.Region, prefix, prefix)
@@ -166,10 +207,10 @@ func (c *checker) checkProvider(p Profile) {
 		c.checkURL("issuer", p.Issuer)
 		// Some providers' issuers end with "/" (Auth0's do) and must be
 		// written so; Cognito's never do.
-		if strings.HasSuffix(p.Issuer, "/") && cognitoHost.MatchString(hostOf(p.Issuer)) {
+		if strings.HasSuffix(p.Issuer, "/") && cognitoHost().MatchString(hostOf(p.Issuer)) {
 			c.add("issuer", "ends with \"/\"; a Cognito issuer has none: remove it, the issuer must match the token's iss claim exactly")
 		}
-		if m := cognitoHost.FindStringSubmatch(hostOf(p.Issuer)); m != nil && p.Region != "" && p.Region != m[1] {
+		if m := cognitoHost().FindStringSubmatch(hostOf(p.Issuer)); m != nil && p.Region != "" && p.Region != m[1] {
 			c.add("region", "%q does not match the issuer's region %q; remove region or fix it", p.Region, m[1])
 		}
 	}
@@ -179,7 +220,7 @@ func (c *checker) checkClient(p Profile) {
 	switch {
 	case p.ClientID == "":
 		c.add("client_id", "is empty; copy the app client id from your identity provider")
-	case p.IsCognito() && !cognitoClientID.MatchString(p.ClientID):
+	case p.IsCognito() && !cognitoClientID(p.ClientID):
 		c.add("client_id", "%q is not a Cognito app client id; it has 1 to 128 letters, digits, '_' and '+', usually 26 (App integration > App clients)", p.ClientID)
 	}
 	if !slices.Contains(p.Scopes, "openid") {
@@ -262,16 +303,16 @@ func (c *checker) checkPlatform(pl Platform) {
 		} else {
 			c.checkURL("platform.base_url", pl.BaseURL)
 		}
-		if !digits.MatchString(pl.SiteID) {
+		if !digits(pl.SiteID) {
 			c.add("platform.site_id", "%q is not a site id; use the numeric Encodify site id, e.g. \"36\"", pl.SiteID)
 		}
-		if !latinAlnum.MatchString(pl.IdP) {
+		if !latinAlnum(pl.IdP) {
 			c.add("platform.idp", "%q is not an identity provider NameId; use the IdP's Name ID from Site Configuration (latin letters and digits only), e.g. \"cognito\"", pl.IdP)
 		}
 		if pl.ClientAppID == "" {
 			c.add("platform.client_app_id", "is empty; copy the Client App Id from System Configuration > Login Settings > Client App Info")
 		}
-		if pl.ExternalUserIDClaim != "" && !claimName.MatchString(pl.ExternalUserIDClaim) {
+		if pl.ExternalUserIDClaim != "" && !claimName(pl.ExternalUserIDClaim) {
 			c.add("platform.external_user_id_claim", "%q is not a claim name; write it as the id_token names it, e.g. \"email\" or \"custom:employee_id\"", pl.ExternalUserIDClaim)
 		}
 	default:
