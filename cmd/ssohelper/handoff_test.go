@@ -132,6 +132,9 @@ func TestTokenLogin(t *testing.T) {
 		t.Fatal(err)
 	}
 	url := waitFile(t, urlFile)
+	if err := os.Remove(urlFile); err != nil { // a second browser would write it again
+		t.Fatal(err)
+	}
 	if err := (&authtest.Browser{Username: "designer", Password: "Design-2026!"}).Open(t.Context(), url); err != nil {
 		t.Fatalf("browser: %v", err)
 	}
@@ -187,7 +190,7 @@ func TestTokenLogin(t *testing.T) {
 	if !strings.Contains(errb.String(), "click Sign in in the ssohelper window") {
 		t.Errorf("stderr does not say where to sign in: %s", errb.String())
 	}
-	if _, err := os.Stat(urlFile); err == nil && h.srv.Counts().Authorize > 2 {
+	if _, err := os.Stat(urlFile); err == nil {
 		t.Errorf("a browser was opened although the app took the sign-in")
 	}
 }
