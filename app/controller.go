@@ -224,7 +224,18 @@ func (c *Controller) SignOut(endBrowser bool) {
 // RefreshNow renews the active profile's tokens now (asynchronous).
 func (c *Controller) RefreshNow() {
 	profile := c.startBusy()
-	c.run(func() { c.refresh(context.Background(), profile, forceMargin) })
+	c.run(func() {
+		err := c.refresh(context.Background(), profile, forceMargin)
+		if err != nil && !errors.Is(err, auth.ErrLoginRequired) {
+			// The user asked: say it did not work (the background
+			// refresher retries on its own and says nothing).
+			c.update(func(s *State) {
+				if s.Profile == profile {
+					s.Note = "Could not renew the token: " + plainWords(err)
+				}
+			})
+		}
+	})
 }
 
 // forceMargin is a margin longer than any token lives: Refresh renews.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ssohelper/ssohelper/auth"
+	"github.com/ssohelper/ssohelper/auth/platform"
 	"github.com/ssohelper/ssohelper/auth/loopback"
 	"github.com/ssohelper/ssohelper/keystore"
 )
@@ -233,6 +234,13 @@ func TestControllerSignOutAndRefresh(t *testing.T) {
 	c.Wait()
 	if b.refreshes != 1 || c.State().Busy {
 		t.Errorf("refreshes %d, busy %v; want 1 and not busy", b.refreshes, c.State().Busy)
+	}
+	// The platform is down: the user who asked is told, still signed in.
+	b.refreshErr = fmt.Errorf("refresh: %w", platform.ErrUnavailable)
+	c.RefreshNow()
+	c.Wait()
+	if st := c.State(); st.Phase != PhaseSignedIn || !strings.Contains(ViewOf(st).Text, "Could not renew the token: The platform is not answering") {
+		t.Errorf("phase %v, text %q; want still signed in, and told", st.Phase, ViewOf(st).Text)
 	}
 	// The provider ended the sign-in: signed out, and told once.
 	b.refreshErr = fmt.Errorf("%w: revoked", auth.ErrLoginRequired)

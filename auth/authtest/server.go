@@ -36,6 +36,7 @@ type Server struct {
 	refresh       map[string]*refreshState
 	revoked       map[string]bool // revoked origin_jti (token families)
 	platform      platformState
+	secrets       map[string]bool // see Secrets
 }
 
 // NewServer starts a server on opts.Addr and returns once it is listening.
@@ -95,7 +96,7 @@ func NewServer(opts Options) (*Server, error) {
 	s.listener = ln
 	s.url = scheme + "://" + host
 	s.http = &http.Server{
-		Handler:           s.handler(),
+		Handler:           s.recordSecrets(s.handler()),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(o.Logger.Handler(), slog.LevelDebug),
 	}

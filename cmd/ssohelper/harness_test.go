@@ -103,13 +103,19 @@ func (h *harness) writeProfile(mod func(*config.Profile)) {
 func (h *harness) run(ctx context.Context, opener auth.Opener, args ...string) int {
 	h.stdout.Reset()
 	h.stderr.Reset()
+	return run(ctx, args, h.newEnv(opener, &h.stdout, &h.stderr))
+}
+
+// newEnv is the Env the harness runs commands with, writing to stdout and
+// stderr.
+func (h *harness) newEnv(opener auth.Opener, stdout, stderr io.Writer) *Env {
 	stdin := h.stdin
 	if stdin == nil {
 		stdin = strings.NewReader("")
 	}
 	env := &Env{
 		Stdin:  stdin,
-		Stdout: &h.stdout, Stderr: &h.stderr,
+		Stdout: stdout, Stderr: stderr,
 		Getenv:       func(k string) string { return h.env[k] },
 		HTTP:         &http.Client{Timeout: 10 * time.Second},
 		Now:          time.Now,
@@ -122,7 +128,7 @@ func (h *harness) run(ctx context.Context, opener auth.Opener, args ...string) i
 	if h.now != nil {
 		env.Now = h.now
 	}
-	return run(ctx, args, env)
+	return env
 }
 
 // storedSession reads the saved session of profile through the real store.
