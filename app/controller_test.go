@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/ssohelper/ssohelper/auth"
-	"github.com/ssohelper/ssohelper/auth/platform"
 	"github.com/ssohelper/ssohelper/auth/loopback"
+	"github.com/ssohelper/ssohelper/auth/platform"
 	"github.com/ssohelper/ssohelper/keystore"
 )
 
