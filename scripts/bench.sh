@@ -1,83 +1,51 @@
 #!/usr/bin/env bash
-# bench.sh measures the speed goals and prints medians:
-#  - one full emulator sign-in without Chromium (median of 20);
-#  - `ssohelper token` with a valid cached token, as a process through the
-#    real keyring, against `secret-tool lookup` of one entry on the same
-#    keyring (median of 30 each, same run), and their ratio (goal <= 0.6);
-#  - the desktop app: binary sizes (desktop and headless builds, plain and
-#    stripped), `ssohelper token` of the desktop build against the
-#    headless build (hyperfine -N, same run), launch to window shown
-#    against a headless process start, the switch from the tray image to
-#    the window and back, and CPU and memory over 60 s idle of the tray
-#    image (started --hidden) against the window image with its window
-#    shown (Xvfb, a tray host on a private bus);
-#  - the plugin bridge: its token endpoint against a minimal net/http
-#    handler returning the same bytes (hey, same run), and push fan-out to
-#    1,000 WebSocket subscribers over 20 refreshes, with serve's memory.
+# bench.sh measures the speed and memory goals on this machine and prints
+# one table at the end, each figure against a baseline run in the same
+# invocation:
+#  - the cached `ssohelper token` as scripts call it, against an empty Go
+#    program and `secret-tool lookup` on the same real keyring (hyperfine -N,
+#    scripts/bench-token.sh), for the headless and the desktop build;
+#  - a full scripted sign-in against a local OpenID provider, against
+#    kubelogin doing the same (scripts/bench-signin.sh);
+#  - the plugin bridge's token endpoint against a minimal net/http handler
+#    returning the same bytes (hey), and push fan-out to 1,000 WebSocket
+#    subscribers (p99, serve's memory);
+#  - refresh storms: 32 processes at expiry, and how many refreshes the
+#    provider and the platform saw;
+#  - the desktop app under Xvfb: launch to window, the switch from the tray
+#    image and back, idle CPU and memory of the tray image against the
+#    window image, binary sizes.
+# It installs what it needs (Debian packages when root, else the command).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 need_go
-need_debs "${TEST_DEBS[@]}" hyperfine jq bc
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
-
-run_bench() { # NAME COUNT: on the headless build, as servers and scripts run it
-	CGO_ENABLED=0 SSOHELPER_REAL_KEYRING=1 keystore/testdata/with-keyring.sh \
-		go test -tags nogui -run '^$' -bench "^$1\$" -benchtime 1x -count "$2" ./cmd/ssohelper | tee -a "$out" >&2
-}
-run_bench BenchmarkLoginEmulator 20
-run_bench BenchmarkTokenCachedProcess 30
-run_bench BenchmarkTokenNoKeyCacheProcess 30
-run_bench BenchmarkSecretToolLookup 30
-run_bench BenchmarkProcessStart 30
-
-median() { # NAME -> median ns/op
-	awk -v n="$1" '$1 ~ "^"n"(-[0-9]+)?$" {print $3}' "$out" | sort -n |
-		awk '{a[NR]=$1} END {if (NR==0) exit 1; print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'
-}
-login=$(median BenchmarkLoginEmulator)
-token=$(median BenchmarkTokenCachedProcess)
-nocache=$(median BenchmarkTokenNoKeyCacheProcess)
-lookup=$(median BenchmarkSecretToolLookup)
-start=$(median BenchmarkProcessStart)
-awk -v l="$login" -v t="$token" -v n="$nocache" -v s="$lookup" -v p="$start" 'BEGIN {
-	printf "emulator login (no Chromium), median of 20: %.1f ms\n", l/1e6
-	printf "ssohelper token (cached, real keyring), median of 30: %.2f ms\n", t/1e6
-	printf "secret-tool lookup (same keyring), median of 30: %.2f ms\n", s/1e6
-	printf "ratio token/lookup: %.2f (goal <= 0.60)\n", t/s
-	printf "without the kernel key cache (SSOHELPER_NO_KEY_CACHE=1), median of 30: %.2f ms, ratio %.2f\n", n/1e6, n/s
-	printf "a bare start of the same binary, median of 30: %.2f ms (token minus start: %.2f ms)\n", p/1e6, (t-p)/1e6
-}'
-
-echo "== desktop app" >&2
+need_debs "${TEST_DEBS[@]}" hyperfine jq bc hey
+need_node
 tmp=$(mktemp -d)
-trap 'rm -rf "$out" "$tmp"' EXIT
-go build -o "$tmp/gui" ./cmd/ssohelper
-go build -ldflags "-s -w" -o "$tmp/gui-stripped" ./cmd/ssohelper
-CGO_ENABLED=0 go build -tags nogui -o "$tmp/nogui" ./cmd/ssohelper
-CGO_ENABLED=0 go build -tags nogui -ldflags "-s -w" -o "$tmp/nogui-stripped" ./cmd/ssohelper
-for b in gui gui-stripped nogui nogui-stripped; do
-	printf "binary %-15s %5.1f MB\n" "$b" "$(echo "$(stat -c %s "$tmp/$b") / 1048576" | bc -l)"
-done
-mkdir -p "$tmp/fx"
-fixture=$(SSOHELPER_BENCH_DIR="$tmp/fx" go test -run '^$' -bench '^BenchmarkDesktopFixture$' -benchtime 1x ./cmd/ssohelper | sed -n 's/^FIXTURE //p')
-[ -n "$fixture" ] || die "no signed-in fixture for the token timing"
-for kv in $fixture; do export "${kv?}"; done
-hyperfine -N --warmup 5 --runs 50 --export-json "$tmp/token.json" "$tmp/gui token" "$tmp/nogui token" >&2
-jq -r '.results | "ssohelper token, desktop build: \(.[0].median*1000|.*100|round/100) ms; headless build: \(.[1].median*1000|.*100|round/100) ms; ratio \((.[0].median/.[1].median)*100|round/100)"' "$tmp/token.json"
-unset XDG_DATA_HOME SSOHELPER_CONFIG SSOHELPER_INSECURE_FILE_STORE
-go test -run '^$' -bench '^BenchmarkDesktopLaunch$' -benchtime 10x ./cmd/ssohelper 2>&1 | grep -E '^Benchmark' | sed 's/^/desktop: /'
-go test -run '^$' -bench '^BenchmarkDesktopReopen$' -benchtime 5x ./cmd/ssohelper 2>&1 | grep -E '^Benchmark' | sed 's/^/desktop: /'
-go test -run '^$' -bench '^BenchmarkDesktopIdle$' -benchtime 1x ./cmd/ssohelper 2>&1 | grep -E '^Benchmark' | sed 's/^/desktop: /'
+trap 'rm -rf "$tmp"' EXIT
+res=$tmp/results # key=value lines, read by the table at the end
+: >"$res"
+put() { echo "$1=$2" >>"$res"; }
+metric() { # UNIT < go test -bench output -> the value reported with that unit
+	awk -v u="$1" '/^Benchmark/ {for (i = 2; i < NF; i++) if ($(i+1) == u) print $i}' | head -1
+}
+
+echo "== cached token (real keyring)" >&2
+keystore/testdata/with-keyring.sh bash scripts/bench-token.sh "$res"
+
+echo "== sign-in against kubelogin" >&2
+bash scripts/bench-signin.sh "$res"
+
+echo "== refresh storms" >&2
+storm=$(go test -count=1 -run '^TestRefreshStorm$' -v ./cmd/ssohelper 2>&1 | grep -E 'round [12]')
+put storm_round1 "$(sed -n 's/.*round 1 (platform refresh): //p' <<<"$storm")"
+put storm_round2 "$(sed -n 's/.*round 2 (Cognito refresh): //p' <<<"$storm")"
 
 echo "== plugin bridge" >&2
-# The token endpoint with every guard on (Host, Origin, the secret, the
-# per-plugin cap raised out of the way, the audit log), against the
-# smallest net/http handler returning the same bytes, with hey, in turn.
-need_debs hey
 go build -o "$tmp/minimal-server" ./scripts/minimal-server
+CGO_ENABLED=0 go build -tags nogui -o "$tmp/nogui" ./cmd/ssohelper
 fixture=$(SSOHELPER_BENCH_DIR="$tmp/bfx" go test -run '^$' -bench '^BenchmarkBridgeFixture$' -benchtime 1x ./cmd/ssohelper)
 secret=$(sed -n 's/^SECRET //p' <<<"$fixture")
 bport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 47699)
@@ -102,12 +70,56 @@ read -r _ mp99l _ _ < <(hey_run -c 4 "http://127.0.0.1:$mport/v1/token")
 read -r _ bp99l _ _ < <(hey_run -c 4 -H "Authorization: Bearer $secret" "http://127.0.0.1:$bport/v1/token")
 kill "$serve_pid" "$min_pid" 2>/dev/null || true
 wait "$serve_pid" "$min_pid" 2>/dev/null || true
-awk -v br="$brps" -v bp="$bp99" -v mr="$mrps" -v mp="$mp99" -v ok="$bok" -v bad="$bbad" -v bl="$bp99l" -v ml="$mp99l" 'BEGIN {
-	printf "bridge token endpoint, 32 connections: %.0f req/s, p99 %.2f ms (%d answered 200, %d refused)\n", br, bp, ok, bad
-	printf "minimal net/http handler, same bytes, 32 connections: %.0f req/s, p99 %.2f ms\n", mr, mp
-	printf "ratio bridge/minimal: %.2f (goal >= 0.70)\n", br/mr
-	printf "p99 with 4 connections: bridge %.2f ms, minimal %.2f ms (goal <= 2 ms)\n", bl, ml
-}'
-for _ in 1 2 3; do
-	go test -run '^$' -bench '^BenchmarkBridgePush$' -benchtime 1x ./cmd/ssohelper 2>&1 | grep -E '^Benchmark' | sed 's/^/bridge push: /'
+put bridge_rps "$brps"; put bridge_p99 "$bp99"; put bridge_ok "$bok"; put bridge_refused "$bbad"
+put minimal_rps "$mrps"; put minimal_p99 "$mp99"; put bridge_p99_4 "$bp99l"; put minimal_p99_4 "$mp99l"
+push=$(go test -run '^$' -bench '^BenchmarkBridgePush$' -benchtime 1x ./cmd/ssohelper 2>&1 | grep -E '^Benchmark')
+put push_p99 "$(metric p99-ms <<<"$push")"; put push_p50 "$(metric p50-ms <<<"$push")"
+put push_rss_idle "$(metric rss-idle-MB <<<"$push")"; put push_rss_busy "$(metric rss-1000-subs-MB <<<"$push")"
+
+echo "== desktop app (Xvfb)" >&2
+go build -o "$tmp/gui" ./cmd/ssohelper
+go build -ldflags "-s -w" -o "$tmp/gui-stripped" ./cmd/ssohelper
+CGO_ENABLED=0 go build -tags nogui -ldflags "-s -w" -o "$tmp/nogui-stripped" ./cmd/ssohelper
+for b in gui gui-stripped nogui nogui-stripped; do
+	put "size_$b" "$(echo "$(stat -c %s "$tmp/$b") / 1048576" | bc -l)"
 done
+launch=$(go test -run '^$' -bench '^BenchmarkDesktopLaunch$' -benchtime 10x ./cmd/ssohelper 2>&1 | grep -E '^Benchmark')
+put launch_ms "$(metric ms-to-window <<<"$launch")"; put launch_base_ms "$(metric ms-baseline-start <<<"$launch")"
+reopen=$(go test -run '^$' -bench '^BenchmarkDesktopReopen$' -benchtime 5x ./cmd/ssohelper 2>&1 | grep -E '^Benchmark')
+put reopen_ms "$(metric ms-to-window <<<"$reopen")"; put totray_ms "$(metric ms-to-tray <<<"$reopen")"
+idle=$(go test -run '^$' -bench '^BenchmarkDesktopIdle$' -benchtime 1x ./cmd/ssohelper 2>&1 | grep -E '^Benchmark')
+echo "$idle" >&2
+for u in $(awk '/^Benchmark/ {for (i = 2; i <= NF; i++) if ($i ~ /-(cpu-%|rss-MB)$/) print $i}' <<<"$idle"); do
+	put "idle_${u//[-%]/_}" "$(metric "$u" <<<"$idle")"
+done
+
+# The table.
+awk -F= '{v[$1]=$2} END {
+	r = "| %-58s | %-26s | %-18s |\n"
+	printf "\n| %-58s | %-26s | %-18s |\n", "measure (this machine, one run)", "figure", "goal"
+	printf "|%s|%s|%s|\n", "------------------------------------------------------------", "----------------------------", "--------------------"
+	printf r, "cached `token`, headless build (median, hyperfine -N)", sprintf("%.2f ms", v["token_nogui_ms"]), ""
+	printf r, "  empty Go program, same run", sprintf("%.2f ms", v["token_empty_ms"]), ""
+	printf r, "  ratio token / empty Go program", sprintf("%.2f", v["token_nogui_ms"]/v["token_empty_ms"]), "<= 2.0"
+	printf r, "  secret-tool lookup, same keyring, same run", sprintf("%.2f ms", v["token_secret_tool_ms"]), ""
+	printf r, "  ratio token / secret-tool lookup", sprintf("%.2f", v["token_nogui_ms"]/v["token_secret_tool_ms"]), "<= 0.5"
+	printf r, "cached `token`, desktop build; ratio to empty Go program", sprintf("%.2f ms; %.2f", v["token_gui_ms"], v["token_gui_ms"]/v["token_empty_ms"]), "(reported)"
+	if (v["signin_ssohelper_ms"] != "") {
+		printf r, "full sign-in, ssohelper (median)", sprintf("%.1f ms", v["signin_ssohelper_ms"]), ""
+		printf r, "  kubelogin, same provider and browser, same run", sprintf("%.1f ms", v["signin_kubelogin_ms"]), ""
+		printf r, "  ratio ssohelper / kubelogin", sprintf("%.2f", v["signin_ssohelper_ms"]/v["signin_kubelogin_ms"]), "<= 0.9"
+	}
+	printf r, "bridge token endpoint, 32 connections", sprintf("%.0f req/s, p99 %.2f ms", v["bridge_rps"], v["bridge_p99"]), ""
+	printf r, "  minimal net/http handler, same bytes", sprintf("%.0f req/s, p99 %.2f ms", v["minimal_rps"], v["minimal_p99"]), ""
+	printf r, "  ratio bridge / minimal (req/s)", sprintf("%.2f", v["bridge_rps"]/v["minimal_rps"]), ">= 0.7"
+	printf r, "  p99 at 4 connections, bridge / minimal", sprintf("%.2f / %.2f ms", v["bridge_p99_4"], v["minimal_p99_4"]), "<= 2 ms"
+	printf r, "push to 1,000 WebSocket subscribers, 20 refreshes", sprintf("p99 %.1f ms, p50 %.1f ms", v["push_p99"], v["push_p50"]), "p99 <= 50 ms"
+	printf r, "  serve RSS idle / with 1,000 subscribers", sprintf("%.1f / %.1f MB", v["push_rss_idle"], v["push_rss_busy"]), ""
+	printf r, "refresh storm, 32 processes, platform token expired", v["storm_round1"], "1 refresh"
+	printf r, "refresh storm, platform refresh token dead too", v["storm_round2"], "1 each"
+	printf r, "desktop launch to window (Xvfb)", sprintf("%.0f ms (process start %.0f ms)", v["launch_ms"], v["launch_base_ms"]), "<= 1 s"
+	printf r, "desktop tray image to window / back", sprintf("%.0f / %.0f ms", v["reopen_ms"], v["totray_ms"]), ""
+	for (k in v) if (k ~ /^idle_/) printf r, "desktop idle 60 s: " substr(k, 6), sprintf("%.3f", v[k]), ""
+	printf r, "binary sizes gui / stripped", sprintf("%.1f / %.1f MB", v["size_gui"], v["size_gui_stripped"]), "<= 40 MB"
+	printf r, "binary sizes headless / stripped", sprintf("%.1f / %.1f MB", v["size_nogui"], v["size_nogui_stripped"]), "<= 15 MB stripped"
+}' "$res"

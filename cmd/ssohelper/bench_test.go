@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 
 	"github.com/ssohelper/ssohelper/auth/authtest"
+	"github.com/ssohelper/ssohelper/auth/config"
 	"github.com/ssohelper/ssohelper/keystore"
 )
 
@@ -99,5 +102,30 @@ func BenchmarkProcessStart(b *testing.B) {
 		if err := exec.Command(bin, "config", "path").Run(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkRealKeyringFixture signs in on the emulator with the real
+// keyring (run it inside keystore/testdata/with-keyring.sh, with
+// SSOHELPER_REAL_KEYRING=1) and copies the data directory and config
+// under $SSOHELPER_BENCH_DIR, for scripts/bench-token.sh to time the
+// cached `ssohelper token` with hyperfine; it prints the environment to
+// use. The vault key stays in the session's keyring.
+func BenchmarkRealKeyringFixture(b *testing.B) {
+	dir := os.Getenv("SSOHELPER_BENCH_DIR")
+	if dir == "" {
+		b.Fatal("set SSOHELPER_BENCH_DIR")
+	}
+	h := realKeyringHarness(b)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		b.Fatal(err)
+	}
+	if out, err := exec.Command("cp", "-a", h.dir, dir).CombinedOutput(); err != nil {
+		b.Fatalf("cp: %v\n%s", err, out)
+	}
+	base := filepath.Join(dir, filepath.Base(h.dir))
+	fmt.Printf("FIXTURE XDG_DATA_HOME=%s SSOHELPER_CONFIG=%s %s=%s\n",
+		filepath.Join(base, "xdg"), filepath.Join(base, "config.toml"), config.EnvPlatformSecret, h.env[config.EnvPlatformSecret])
+	for range b.N {
 	}
 }
