@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/ssohelper/ssohelper/auth/config"
+	"github.com/ssohelper/ssohelper/auth/sanitize"
 )
 
 // ErrDiscovery reports that the provider's metadata could not be read or is
@@ -96,7 +97,7 @@ func (d *Discoverer) fetch(ctx context.Context, issuer string) (*Metadata, error
 		return nil, fmt.Errorf("%w: %s: not a JSON metadata document: %v", ErrDiscovery, u, err)
 	}
 	if m.Issuer != issuer {
-		return nil, fmt.Errorf("%w: %s names issuer %q, want %q (the issuer in the profile must match it exactly, character for character, a trailing slash included)", ErrDiscovery, u, m.Issuer, issuer)
+		return nil, fmt.Errorf("%w: %s names issuer %q, want %q (the issuer in the profile must match it exactly, character for character, a trailing slash included)", ErrDiscovery, u, sanitize.Redact(m.Issuer), issuer)
 	}
 	if m.AuthorizationEndpoint == "" || m.TokenEndpoint == "" || m.JWKSURI == "" {
 		return nil, fmt.Errorf("%w: %s lacks authorization_endpoint, token_endpoint or jwks_uri", ErrDiscovery, u)

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/lestrrat-go/jwx/v3/jwk"
+
+	"github.com/ssohelper/ssohelper/auth/sanitize"
 )
 
 // minRefetch limits how often an unknown kid may trigger a JWKS refetch, so
@@ -36,7 +38,7 @@ func (k *keySet) key(ctx context.Context, kid string) (jwk.Key, error) {
 			return key, nil
 		}
 		if k.now().Sub(k.fetched) < minRefetch {
-			return nil, fmt.Errorf("no key with kid %q in the provider's JWKS", kid)
+			return nil, fmt.Errorf("no key with kid %q in the provider's JWKS", sanitize.Redact(kid))
 		}
 	}
 	set, err := k.fetch(ctx)
@@ -46,7 +48,7 @@ func (k *keySet) key(ctx context.Context, kid string) (jwk.Key, error) {
 	k.set, k.fetched = set, k.now()
 	key, ok := set.LookupKeyID(kid)
 	if !ok {
-		return nil, fmt.Errorf("no key with kid %q in the provider's JWKS", kid)
+		return nil, fmt.Errorf("no key with kid %q in the provider's JWKS", sanitize.Redact(kid))
 	}
 	return key, nil
 }
