@@ -241,7 +241,11 @@ func (f *File) Profile(name string) (Profile, error) {
 		if len(names) > 0 {
 			known = quoteNames(names)
 		}
-		return Profile{}, fmt.Errorf("%w %q: known profiles: %s; add it as a [profiles.%s] table in the config file", ErrUnknownProfile, name, known, name)
+		add := fmt.Sprintf("add it as a [profiles.%s] table in the config file", name)
+		if CheckProfileName(name) != "" { // never echo a name that is not one raw
+			add = "a profile name is 1 to 64 ASCII letters, digits, '-', '_' and '.'"
+		}
+		return Profile{}, fmt.Errorf("%w %s: known profiles: %s; %s", ErrUnknownProfile, quoteName(name), known, add)
 	}
 	p.Name = name
 	return p, nil

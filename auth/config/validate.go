@@ -4,12 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 )
 
 // ErrInvalid is wrapped by every error about the file's content: syntax, unknown keys
@@ -49,15 +51,23 @@ type ValidationError struct {
 	Problems []Problem
 }
 
-// Error lists the problems, one per line when there are several.
+// maxListed bounds how many problems Error lists: a hostile file with a
+// problem per entry of a huge array must not make a message of megabytes.
+const maxListed = 20
+
+// Error lists the problems, one per line when there are several, at most
+// maxListed of them.
 func (e *ValidationError) Error() string {
 	if len(e.Problems) == 1 {
 		return "invalid config: " + e.Problems[0].String()
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "invalid config: %d problems:", len(e.Problems))
-	for _, p := range e.Problems {
+	for _, p := range e.Problems[:min(len(e.Problems), maxListed)] {
 		b.WriteString("\n  - " + p.String())
+	}
+	if n := len(e.Problems) - maxListed; n > 0 {
+		fmt.Fprintf(&b, "\n  - and %d more", n)
 	}
 	return b.String()
 }
@@ -178,6 +188,7 @@ func (p Profile) Validate() error {
 	c.checkEndpoints(p.Endpoints)
 	c.checkPlatform(p.Platform)
 	c.checkFleet(p)
+	c.checkValues(p)
 	if len(c.problems) == 0 {
 		return nil
 	}
@@ -333,6 +344,40 @@ func (c *checker) checkFleet(p Profile) {
 	} {
 		if f.value != "" && !filepath.IsAbs(f.value) {
 			c.add(f.field, "%q is not an absolute path; write the whole path to the file", f.value)
+		}
+	}
+}
+
+// maxList bounds every list of strings in a profile: Cognito allows at
+// most 50 scopes on an app client, and no other list needs more.
+const maxList = 50
+
+// checkValues refuses, in every value, control characters (line breaks,
+// NUL, escape sequences) and invisible formatting characters (direction
+// overrides), which no URL, id, scope or path holds and which could split
+// a header or mislead a reader; and lists of strings longer than maxList.
+func (c *checker) checkValues(p Profile) {
+	for _, l := range leavesOf(&p) {
+		switch {
+		case l.v.Kind() == reflect.String:
+			c.checkChars(l.key, l.v.String())
+		case l.v.Kind() == reflect.Slice && l.v.Type().Elem().Kind() == reflect.String:
+			if n := l.v.Len(); n > maxList {
+				c.add(l.key, "has %d entries; list at most %d", n, maxList)
+				continue
+			}
+			for i := range l.v.Len() {
+				c.checkChars(l.key, l.v.Index(i).String())
+			}
+		}
+	}
+}
+
+func (c *checker) checkChars(field, s string) {
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			c.add(field, "contains the invisible character %U; remove it (line breaks, NUL, escape sequences and direction overrides never belong in a setting)", r)
+			return
 		}
 	}
 }
