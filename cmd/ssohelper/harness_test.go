@@ -38,8 +38,47 @@ type harness struct {
 	now func() time.Time
 	// system are the system-wide config files (Env.SystemConfig).
 	system []string
-	stdout bytes.Buffer
-	stderr bytes.Buffer
+	// stdout and stderr are written by the command's goroutines (its
+	// loggers and its messages), as os.Stdout and os.Stderr are.
+	stdout safeBuffer
+	stderr safeBuffer
+}
+
+// safeBuffer is a bytes.Buffer that many goroutines may write.
+type safeBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *safeBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *safeBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// Bytes returns a copy of the content.
+func (s *safeBuffer) Bytes() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return bytes.Clone(s.b.Bytes())
+}
+
+func (s *safeBuffer) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Len()
+}
+
+func (s *safeBuffer) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b.Reset()
 }
 
 func newHarness(t testing.TB, opts authtest.Options) *harness {
