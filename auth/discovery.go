@@ -90,7 +90,11 @@ func (d *Discoverer) fetch(ctx context.Context, issuer string) (*Metadata, error
 		return nil, fmt.Errorf("%w: %s: reading the response: %v", ErrDiscovery, u, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%w: %s answered %s (check the user pool id, region or issuer URL)", ErrDiscovery, u, resp.Status)
+		what := "check the user pool id, region or issuer URL"
+		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
+			what = "the identity provider is unavailable; try again later"
+		}
+		return nil, fmt.Errorf("%w: %s answered %s (%s)", ErrDiscovery, u, resp.Status, what)
 	}
 	var m Metadata
 	if err := json.Unmarshal(body, &m); err != nil {

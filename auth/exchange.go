@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -41,6 +42,12 @@ func (e *TokenError) Error() string {
 	}
 	if e.Description != "" {
 		msg += ": " + e.Description
+	}
+	if e.Status == http.StatusTooManyRequests || e.Status >= 500 {
+		if e.Code != "" {
+			msg += fmt.Sprintf(" (HTTP %d)", e.Status)
+		}
+		msg += ": the identity provider is unavailable; try again later"
 	}
 	switch e.Code {
 	case "invalid_client", "unauthorized_client":
@@ -106,7 +113,7 @@ func oauthConfig(m *Metadata, clientID, secret, redirect string, scopes []string
 // redeem exchanges the authorization code, proving possession of the PKCE
 // verifier. The same redirect_uri as the authorize request is sent.
 func redeem(ctx context.Context, hc *http.Client, oc *oauth2.Config, code, verifier string) (*Tokens, error) {
-	ctx = context.WithValue(ctx, oauth2.HTTPClient, httpClient(hc))
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, wholeAnswers(httpClient(hc)))
 	tok, err := oc.Exchange(ctx, code, oauth2.VerifierOption(verifier))
 	if err != nil {
 		return nil, tokenError(opCodeExchange, err, code, verifier, oc.ClientSecret)
@@ -135,8 +142,25 @@ func tokenError(op string, err error, sent ...string) error {
 		}
 		return te
 	}
-	return fmt.Errorf("%s: %s", op, sanitize.Redact(err.Error(), sent...))
+	// No answer, a cut one or one that is not JSON: the cause (a timeout,
+	// a reset) stays in the chain for the retry policy; the text is
+	// redacted.
+	what := sanitize.Redact(err.Error(), sent...)
+	if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+		what = "the identity provider did not answer in time (" + what + ")"
+	}
+	return &requestError{msg: fmt.Sprintf("%s: %s; try again, and check your network if it keeps failing", op, what), err: err}
 }
+
+// requestError is a token request that got no usable answer. Its text went
+// through sanitize.Redact; Unwrap gives the cause for errors.Is and As.
+type requestError struct {
+	msg string
+	err error
+}
+
+func (e *requestError) Error() string { return e.msg }
+func (e *requestError) Unwrap() error { return e.err }
 
 // oauthErrorBody reads error and error_description from a JSON error body.
 func oauthErrorBody(body []byte) (code, description string) {

@@ -60,11 +60,11 @@ func (k *keySet) fetch(ctx context.Context) (jwk.Set, error) {
 	}
 	resp, err := httpClient(k.http).Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("fetching the provider's signing keys from %s: %w", k.url, err)
+		return nil, fmt.Errorf("fetching the provider's signing keys from %s (try again, and check your network if it keeps failing): %w", k.url, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("fetching the provider's signing keys from %s: %s", k.url, resp.Status)
+		return nil, fmt.Errorf("fetching the provider's signing keys from %s: %s (try again later)", k.url, resp.Status)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {

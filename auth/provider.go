@@ -62,7 +62,7 @@ func (p *Provider) Refresh(ctx context.Context, refreshToken string) (*Tokens, e
 		return nil, err
 	}
 	oc := oauthConfig(m, p.Profile.ClientID, p.ClientSecret, "", p.Profile.Scopes)
-	ctx = context.WithValue(ctx, oauth2.HTTPClient, httpClient(p.HTTP))
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, wholeAnswers(httpClient(p.HTTP)))
 	tok, err := oc.TokenSource(ctx, &oauth2.Token{RefreshToken: refreshToken}).Token()
 	if err != nil {
 		return nil, tokenError("refresh", err, refreshToken, p.ClientSecret)

@@ -107,7 +107,11 @@ func (v *Verifier) Verify(ctx context.Context, raw, nonce string) (*Claims, erro
 		opts = append(opts, jwt.WithClaimValue("token_use", "id"))
 	}
 	if _, err := jwt.Parse([]byte(raw), opts...); err != nil {
-		return nil, &VerifyError{Reason: "validation failed", Err: err}
+		reason := "validation failed"
+		if errors.Is(err, jwt.InvalidIssuedAtError()) || errors.Is(err, jwt.TokenNotYetValidError()) {
+			reason = clockReason
+		}
+		return nil, &VerifyError{Reason: reason, Err: err}
 	}
 	c, err := decodeClaims(raw)
 	if err != nil {
@@ -122,10 +126,15 @@ func (v *Verifier) Verify(ctx context.Context, raw, nonce string) (*Claims, erro
 		return nil, &VerifyError{Reason: "nonce does not match the sign-in request (possible replay)"}
 	}
 	if iat := c.IssuedAt; iat.After(v.cfg.Now().Add(v.cfg.Skew)) {
-		return nil, &VerifyError{Reason: "issued in the future (check this computer's clock)"}
+		return nil, &VerifyError{Reason: clockReason}
 	}
 	return c, nil
 }
+
+// clockReason is why a token that is not valid yet is refused: this
+// computer's clock is behind the provider's by more than the skew.
+const clockReason = "issued in the future: this computer's clock is behind the identity provider's; " +
+	"set the clock right (turn on automatic date and time) and try again"
 
 // decodeClaims reads the payload of an already verified JWT.
 func decodeClaims(raw string) (*Claims, error) {
