@@ -470,6 +470,36 @@ func TestAttackBridge(t *testing.T) {
 			wantStatus: int(websocket.StatusPolicyViolation),
 		},
 		{
+			name:  "a WebSocket peer that falls behind",
+			setup: paired,
+			attack: func(t *testing.T, f *fixture, s string) answer {
+				ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+				defer cancel()
+				c, _, err := websocket.Dial(ctx, wsURL(f), nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer c.CloseNow()
+				var m map[string]any
+				if err := wsjson.Write(ctx, c, map[string]string{"type": "auth", "secret": s}); err != nil {
+					t.Fatal(err)
+				}
+				if err := wsjson.Read(ctx, c, &m); err != nil || m["type"] != "ready" {
+					t.Fatalf("ready: %v %v", m, err)
+				}
+				// The peer reads nothing more while events keep coming:
+				// once 16 wait for it, the bridge drops it rather than hold
+				// events (and memory) for it.
+				for n := 0; f.s.Subscribers() > 0; n++ {
+					if n == 5_000_000 {
+						t.Fatal("a peer that reads nothing was kept")
+					}
+					f.s.Publish(Event{Type: EventTokenRefreshed, Profile: "work"})
+				}
+				return answer{}
+			},
+		},
+		{
 			name:  "a WebSocket hearing another profile's events",
 			setup: paired,
 			attack: func(t *testing.T, f *fixture, s string) answer {
