@@ -14,6 +14,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/ssohelper/ssohelper/auth/sanitize"
 )
 
 // Default node names, as in Encodify's documentation.
@@ -53,11 +55,12 @@ func Parse(doc []byte, keyNode, valueNode string) (Map, error) {
 			break
 		}
 		if err != nil {
+			// The decoder's messages quote the document's bytes raw.
 			var se *xml.SyntaxError
 			if errors.As(err, &se) {
-				return nil, fmt.Errorf("%w: line %d: %s", ErrMalformed, se.Line, se.Msg)
+				return nil, fmt.Errorf("%w: line %d: %s", ErrMalformed, se.Line, sanitize.Text(se.Msg))
 			}
-			return nil, fail("%v", err)
+			return nil, fail("%s", sanitize.Text(err.Error()))
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
