@@ -13,6 +13,8 @@ import (
 	"syscall"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"github.com/ssohelper/ssohelper/auth/sanitize"
 )
 
 // EnvConfig names the environment variable that overrides the config file path.
@@ -140,7 +142,15 @@ func Parse(data []byte) (*File, error) {
 }
 
 // decode decodes a TOML document strictly, without defaults or validation.
-func decode(data []byte) (*File, error) {
+func decode(data []byte) (_ *File, err error) {
+	// go-toml v2.2.4 panics building its strict-mode error for an unknown
+	// key in quotes with an escape sequence ("a\tb" = 1; fixed in v2.4):
+	// such a file is invalid, not fatal.
+	defer func() {
+		if recover() != nil {
+			err = fmt.Errorf("%w: the TOML decoder failed on this file, most likely at an unknown key written in quotes with an escape sequence; fix the spelling or remove it", ErrInvalid)
+		}
+	}()
 	var f File
 	dec := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
@@ -170,7 +180,7 @@ func decodeError(err error) error {
 			line, _ := e.Position()
 			v.Problems = append(v.Problems, Problem{
 				Line:    line,
-				Field:   strings.Join(e.Key(), "."),
+				Field:   sanitize.Text(strings.Join(e.Key(), ".")),
 				Message: "unknown key; fix the spelling or remove it (run `ssohelper config example` to see every key)",
 			})
 		}
@@ -179,7 +189,8 @@ func decodeError(err error) error {
 	var dec *toml.DecodeError
 	if errors.As(err, &dec) {
 		line, col := dec.Position()
-		return fmt.Errorf("%w: line %d, column %d: %s", ErrInvalid, line, col, strings.TrimPrefix(dec.Error(), "toml: "))
+		// go-toml quotes the file's bytes raw, escape sequences included.
+		return fmt.Errorf("%w: line %d, column %d: %s", ErrInvalid, line, col, sanitize.Text(strings.TrimPrefix(dec.Error(), "toml: ")))
 	}
 	return fmt.Errorf("%w: %w", ErrInvalid, err)
 }
