@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/zalando/go-keyring"
@@ -59,6 +60,15 @@ func (e *hinted) Hint() string { return e.hint }
 // timeoutError builds the error for a keyring call that took longer than d.
 func timeoutError(d time.Duration) error {
 	return &hinted{fmt.Errorf("%w: the system keyring did not answer within %v (is it locked?)", ErrKeyringTimeout, d), hintLocked}
+}
+
+// diskFull gives a write that failed for lack of space a hint to free
+// some; other errors pass unchanged. The previous value is still there.
+func diskFull(err error, dir string) error {
+	if errors.Is(err, syscall.ENOSPC) {
+		return &hinted{err, "free some disk space on the drive of " + dir + " and try again (what was saved before is kept)"}
+	}
+	return err
 }
 
 // mapKeyringError turns an error from a Keyring into one of the package's
