@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -125,7 +126,20 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	if err := s.write(r.Context(), c, map[string]string{"type": "ready", "plugin": sub.plugin, "profile": sub.profile}); err != nil {
 		return
 	}
-	readCtx := c.CloseRead(r.Context()) // ends when the peer closes or sends data
+	// A plugin sends nothing after its secret. Not c.CloseRead: its
+	// goroutine, on a data message, waits 15 s for itself to exit, keeping
+	// this handler and its subscription. This one reads control frames
+	// (pongs) and ends readCtx when the peer closes or sends data; it exits
+	// then, or when the connection is closed as this handler returns.
+	readCtx, stopRead := context.WithCancel(r.Context())
+	defer stopRead()
+	var chatter atomic.Bool
+	go func() {
+		defer stopRead()
+		if _, _, err := c.Read(readCtx); err == nil {
+			chatter.Store(true)
+		}
+	}()
 	ping := time.NewTicker(pingEvery)
 	defer ping.Stop()
 	for {
@@ -155,6 +169,9 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		case <-readCtx.Done():
+			if chatter.Load() {
+				c.Close(websocket.StatusPolicyViolation, "unexpected data message")
+			}
 			return
 		}
 	}
