@@ -18,10 +18,17 @@ func (e *usageErr) Is(target error) bool { return target == errUsage }
 
 func usagef(format string, a ...any) error { return &usageErr{fmt.Sprintf(format, a...)} }
 
+// maxUsageLine bounds the first line of a parser error, which may quote
+// an argument of any length.
+const maxUsageLine = 300
+
 // usageError marks an error from the command-line parser. "(see --help)"
 // ends its first line; cobra's suggestions ("Did you mean this?") follow.
 func usageError(err error) error {
 	first, rest, _ := strings.Cut(strings.TrimSpace(err.Error()), "\n")
+	if len(first) > maxUsageLine { // cobra quotes the whole argument back
+		first = first[:maxUsageLine] + "…"
+	}
 	if rest = strings.TrimSpace(rest); rest != "" {
 		rest = "\n" + rest
 	}
