@@ -94,7 +94,7 @@ func (d *Discoverer) fetch(ctx context.Context, issuer string) (*Metadata, error
 		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
 			what = "the identity provider is unavailable; try again later"
 		}
-		return nil, fmt.Errorf("%w: %s answered %s (%s)", ErrDiscovery, u, resp.Status, what)
+		return nil, fmt.Errorf("%w: %s answered %s (%s)", ErrDiscovery, u, sanitize.Text(resp.Status), what)
 	}
 	var m Metadata
 	if err := json.Unmarshal(body, &m); err != nil {

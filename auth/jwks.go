@@ -64,7 +64,7 @@ func (k *keySet) fetch(ctx context.Context) (jwk.Set, error) {
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("fetching the provider's signing keys from %s: %s (try again later)", k.url, resp.Status)
+		return nil, fmt.Errorf("fetching the provider's signing keys from %s: %s (try again later)", k.url, sanitize.Text(resp.Status))
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
