@@ -41,10 +41,12 @@ func (m *Manager) refresh(ctx context.Context, s *auth.SignIn) (*auth.SignIn, er
 		return nil, err
 	}
 	// A rotated refresh token replaces the old one, which may die within
-	// seconds: store it before anything else can fail.
+	// seconds: store it before anything else can fail, even when ctx
+	// ended meanwhile (Ctrl-C, shutdown): the provider has retired the old
+	// one already. The store bounds its own keyring calls.
 	if toks.RefreshToken != "" && toks.RefreshToken != s.RefreshToken {
 		s.RefreshToken = toks.RefreshToken
-		if err := m.save(ctx, s); err != nil {
+		if err := m.save(context.WithoutCancel(ctx), s); err != nil {
 			return nil, fmt.Errorf("keeping the rotated refresh token: %w", err)
 		}
 		log.Debug("rotated refresh token stored")
