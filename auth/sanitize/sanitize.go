@@ -57,12 +57,15 @@ func Text(s string) string {
 // Use it for error text from a server, with the values the request sent:
 // a server must not be able to echo a token or a secret into a message.
 func Redact(s string, secrets ...string) string {
+	// Clean first: a control character inside an echoed secret would hide
+	// it from the replacement, and Text would then join it up again.
+	s = Text(s)
 	for _, secret := range secrets {
-		if len(secret) >= 4 {
+		if secret = Text(secret); len(secret) >= 4 {
 			s = strings.ReplaceAll(s, secret, "[redacted]")
 		}
 	}
-	s = Text(jwtLike(s))
+	s = jwtLike(s)
 	if len(s) > MaxLen {
 		cut := MaxLen
 		for cut > 0 && !utf8.RuneStart(s[cut]) {
