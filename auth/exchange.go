@@ -47,7 +47,11 @@ func (e *TokenError) Error() string {
 		if e.Code != "" {
 			msg += fmt.Sprintf(" (HTTP %d)", e.Status)
 		}
-		msg += ": the identity provider is unavailable; try again later"
+		if e.Status == http.StatusTooManyRequests {
+			msg += ": the identity provider is limiting requests; try again later"
+		} else {
+			msg += ": the identity provider is unavailable; try again later"
+		}
 	}
 	switch e.Code {
 	case "invalid_client", "unauthorized_client":

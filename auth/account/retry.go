@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"syscall"
 	"time"
@@ -21,8 +22,9 @@ type Backoff struct {
 }
 
 // retry calls fn until it succeeds, fails for good, or the tries run out.
-// Timeouts, connection resets, 5xx and 429 (honouring Retry-After) are
-// transient; everything else, invalid_grant above all, is returned at once.
+// Timeouts, connection resets and answers cut short, 5xx and 429
+// (honouring Retry-After) are transient; everything else, invalid_grant
+// above all, is returned at once.
 func retry[T any](ctx context.Context, b Backoff, fn func() (T, error)) (T, error) {
 	b = b.withDefaults()
 	wait := b.Base
@@ -60,7 +62,10 @@ func transient(err error) (time.Duration, bool) {
 	if errors.As(err, &te) {
 		return te.RetryAfter, te.Status == 429 || te.Status >= 500
 	}
-	if isNetTimeout(err) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) {
+	// A connection cut mid-answer reads as a reset (RST) or as an
+	// unexpected EOF (FIN).
+	if isNetTimeout(err) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, io.ErrUnexpectedEOF) {
 		return 0, true
 	}
 	return 0, false

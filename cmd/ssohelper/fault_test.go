@@ -159,6 +159,12 @@ func TestFaultNetwork(t *testing.T) {
 			requests: wantRequests("CognitoRefresh", 2),
 		},
 		{
+			name: "provider closes the connection mid-body after rotating: retried within the grace", stale: staleCognito, args: []string{"token"},
+			opts:     authtest.Options{RotateRefreshTokens: true, RefreshGrace: 30 * time.Second},
+			fault:    func(_ *harness, f *faultEnv) { f.closeNext("/oauth2/token", 1) },
+			requests: wantRequests("CognitoRefresh", 2),
+		},
+		{
 			name: "platform resets the connection mid-body: retried", stale: stalePlatform, args: []string{"token"},
 			fault:    func(_ *harness, f *faultEnv) { f.cutNext("/platform/oauth/token", 1) },
 			requests: wantRequests("PlatformRefresh", 2),
@@ -317,6 +323,13 @@ func (f *faultEnv) cutNext(path string, n int) {
 	f.proxy.cut[path] = n
 }
 
+// closeNext is cutNext with a plain close (FIN) instead of a reset.
+func (f *faultEnv) closeNext(path string, n int) {
+	f.proxy.mu.Lock()
+	defer f.proxy.mu.Unlock()
+	f.proxy.cut[path], f.proxy.fin = n, true
+}
+
 // holdPorts listens on every port on both loopback addresses, as another
 // program would.
 func (f *faultEnv) holdPorts(ports []int) {
@@ -346,6 +359,7 @@ func (f *faultEnv) clear() {
 	f.releasePorts()
 	f.proxy.mu.Lock()
 	clear(f.proxy.cut)
+	f.proxy.fin = false
 	f.proxy.mu.Unlock()
 }
 
@@ -358,6 +372,7 @@ type cutProxy struct {
 	target string
 	mu     sync.Mutex
 	cut    map[string]int // path -> answers left to cut
+	fin    bool           // end a cut answer with a plain close, not a reset
 }
 
 func newCutProxy(t *testing.T, target string) *cutProxy {
@@ -387,7 +402,7 @@ func (p *cutProxy) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.mu.Lock()
-	cut := p.cut[r.URL.Path] > 0
+	cut, fin := p.cut[r.URL.Path] > 0, p.fin
 	if cut {
 		p.cut[r.URL.Path]--
 	}
@@ -408,7 +423,7 @@ func (p *cutProxy) serve(w http.ResponseWriter, r *http.Request) {
 		resp.Status, resp.Header.Get("Content-Type"), len(body))
 	_, _ = buf.Write(body[:len(body)/2])
 	_ = buf.Flush()
-	if tc, ok := conn.(*net.TCPConn); ok {
+	if tc, ok := conn.(*net.TCPConn); ok && !fin {
 		_ = tc.SetLinger(0) // close with a reset, not a FIN
 	}
 	conn.Close()
