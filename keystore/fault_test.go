@@ -43,6 +43,9 @@ func TestFaultDiskFull(t *testing.T) {
 	cmd.Env = append(os.Environ(), envFaultChild+"=1", "GORACE=atexit_sleep_ms=0")
 	out, err := cmd.CombinedOutput()
 	t.Logf("unshare -m:\n%s", out)
+	if err == nil && strings.Contains(string(out), "--- SKIP: TestFaultDiskFull") {
+		t.Skip("the child skipped (see its output above)")
+	}
 	if err != nil || !strings.Contains(string(out), "--- PASS: TestFaultDiskFull") {
 		t.Fatalf("the run inside the private mount namespace did not pass: %v", err)
 	}

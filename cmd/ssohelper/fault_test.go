@@ -565,6 +565,9 @@ func runFaultChild(t *testing.T, name, child string, wrapper ...string) {
 	cmd.Env = append(os.Environ(), envFaultChild+"="+child, "GORACE=atexit_sleep_ms=0")
 	out, err := cmd.CombinedOutput()
 	t.Logf("%s:\n%s", strings.Join(wrapper, " "), out)
+	if err == nil && strings.Contains(string(out), "--- SKIP: "+name) {
+		t.Skip("the child skipped (see its output above)")
+	}
 	if err != nil || !strings.Contains(string(out), "--- PASS: "+name) {
 		t.Fatalf("the run inside %s did not pass: %v", wrapper[0], err)
 	}
