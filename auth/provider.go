@@ -117,7 +117,8 @@ func (p *Provider) Revoke(ctx context.Context, refreshToken string) error {
 	}
 	resp, err := httpClient(p.HTTP).Do(req)
 	if err != nil {
-		return fmt.Errorf("revoke: %w", err)
+		// net/http quotes a malformed answer, which may echo what was sent.
+		return tokenError("revoke", err, refreshToken, p.ClientSecret)
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
