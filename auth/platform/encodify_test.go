@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ssohelper/ssohelper/auth/transport"
 )
 
 var testNow = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
@@ -152,6 +154,14 @@ func TestTransportFailures(t *testing.T) {
 	t.Cleanup(slow.Close)
 	t.Cleanup(func() { close(release) })
 
+	// A platform behind TLS inspection whose CA this machine lacks.
+	untrusted := httptest.NewTLSServer(http.NotFoundHandler())
+	t.Cleanup(untrusted.Close)
+	verifying, err := transport.Client(transport.Options{Getenv: func(string) string { return "" }, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	tests := []struct {
 		name     string
 		url      string
@@ -160,6 +170,7 @@ func TestTransportFailures(t *testing.T) {
 	}{
 		{"connection refused", closed.URL, nil, "connection refused"},
 		{"timeout", slow.URL, &http.Client{Timeout: 50 * time.Millisecond}, "timed out"},
+		{"certificate refused", untrusted.URL, verifying, "does not trust; if your network inspects TLS (a company proxy), set ca_file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

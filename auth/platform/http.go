@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ssohelper/ssohelper/auth/sanitize"
+	"github.com/ssohelper/ssohelper/auth/transport"
 )
 
 // maxBody caps every response body read.
@@ -83,6 +84,14 @@ func transportReason(err error) string {
 		return "connection refused"
 	case strings.Contains(err.Error(), "no such host"):
 		return "unknown host"
+	case errors.Is(err, transport.ErrTLS):
+		// Which host, which certificate, and ca_file (the text is ours;
+		// the certificate's names in it are quoted).
+		var tlsErr error = err
+		for u := errors.Unwrap(tlsErr); u != nil && errors.Is(u, transport.ErrTLS); u = errors.Unwrap(tlsErr) {
+			tlsErr = u
+		}
+		return tlsErr.Error()
 	case strings.Contains(err.Error(), "certificate"):
 		return "TLS certificate problem"
 	default:
