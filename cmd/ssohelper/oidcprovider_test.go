@@ -199,7 +199,7 @@ func loginOIDCProviderAt(t *testing.T, mod func(string) string, slash bool) oidc
 
 // newBareHarness is a harness without the emulator: the test writes the
 // profile itself.
-func newBareHarness(t *testing.T) *harness {
+func newBareHarness(t testing.TB) *harness {
 	t.Helper()
 	h := &harness{t: t, dir: t.TempDir(), ports: freePorts(t, 3), keyring: &memKeyring{m: map[string]string{}}}
 	h.env = map[string]string{config.EnvConfig: filepath.Join(h.dir, "config.toml")}
@@ -208,7 +208,7 @@ func newBareHarness(t *testing.T) *harness {
 
 // writeGenericProfile saves profile "work" for a generic OpenID issuer with
 // platform kind none. The default scopes hold a Cognito-only scope.
-func writeGenericProfile(t *testing.T, h *harness, issuer, clientID string) config.Profile {
+func writeGenericProfile(t testing.TB, h *harness, issuer, clientID string) config.Profile {
 	t.Helper()
 	p := config.Profile{
 		Name: "work", Issuer: issuer, ClientID: clientID,
@@ -227,7 +227,7 @@ func writeGenericProfile(t *testing.T, h *harness, issuer, clientID string) conf
 // startOIDCProvider runs testdata/oidcprovider/server.mjs on a free port,
 // installing its npm packages first when they are missing, and returns
 // the issuer once it is listening.
-func startOIDCProvider(t *testing.T, clientID string, redirectPorts []int, slash bool) string {
+func startOIDCProvider(t testing.TB, clientID string, redirectPorts []int, slash bool) string {
 	t.Helper()
 	for _, tool := range []string{"node", "npm"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -302,7 +302,7 @@ func startOIDCProvider(t *testing.T, clientID string, redirectPorts []int, slash
 }
 
 // npmCI installs the provider's locked npm packages.
-func npmCI(t *testing.T, dir string) {
+func npmCI(t testing.TB, dir string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
