@@ -36,7 +36,10 @@ echo "== cached token (real keyring)" >&2
 keystore/testdata/with-keyring.sh bash scripts/bench-token.sh "$res"
 
 echo "== sign-in against kubelogin" >&2
-bash scripts/bench-signin.sh "$res"
+signin=$(bash scripts/bench-signin.sh 40)
+echo "$signin" >&2
+put signin_ssohelper_ms "$(sed -n 's/^ssohelper login: *median \([0-9.]*\) ms.*/\1/p' <<<"$signin")"
+put signin_kubelogin_ms "$(sed -n 's/^kubelogin get-token: *median \([0-9.]*\) ms.*/\1/p' <<<"$signin")"
 
 echo "== refresh storms" >&2
 storm=$(go test -count=1 -run '^TestRefreshStorm$' -v ./cmd/ssohelper 2>&1 | grep -E 'round [12]')
