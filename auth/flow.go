@@ -50,8 +50,13 @@ type Flow struct {
 	// the loopback server listens, before the browser opens: a window
 	// offers "Copy link" and a countdown with them.
 	Started func(authURL string, deadline time.Time)
-	Logger  *slog.Logger // nil => discard
-	Now     func() time.Time
+	// Ready, when set, checks that the sign-in can be kept (the keystore
+	// answers and can save). It runs alongside discovery and the loopback
+	// listener, the browser opens only once it has passed, and its error
+	// is the one Login returns, whatever else failed.
+	Ready  func(ctx context.Context) error
+	Logger *slog.Logger // nil => discard
+	Now    func() time.Time
 }
 
 // Login runs the whole flow and returns the new sign-in. It gives up when
@@ -62,11 +67,7 @@ func (f *Flow) Login(ctx context.Context) (*SignIn, error) {
 	defer cancel()
 
 	prov := &Provider{Profile: f.Profile, ClientSecret: f.ClientSecret, HTTP: f.HTTP, Discoverer: f.Discoverer, Now: f.Now}
-	meta, err := prov.Metadata(ctx)
-	if err != nil {
-		return nil, err
-	}
-	srv, err := loopback.Listen(ctx, loopback.Config{Ports: f.Profile.RedirectPorts, Path: f.Profile.CallbackPath, Logger: f.Logger})
+	meta, srv, err := f.prepare(ctx, prov)
 	if err != nil {
 		return nil, err
 	}
@@ -119,6 +120,56 @@ func (f *Flow) Login(ctx context.Context) (*SignIn, error) {
 	s, err := f.complete(ctx, prov, meta, oc, res.Code, req)
 	srv.Finish(resultPage(err))
 	return s, err
+}
+
+// prepare runs the steps before the browser opens side by side: the Ready
+// check, discovery and the loopback listener. Their errors come in that
+// order, the order they used to run in: a failing Ready check is the
+// error (and stops the others at once), then discovery's, then the
+// listener's. It returns when all three have ended.
+func (f *Flow) prepare(ctx context.Context, prov *Provider) (*Metadata, *loopback.Server, error) {
+	log := logger(f.Logger)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ready := make(chan error, 1)
+	go func() { // ends when Ready returns (the keystore bounds it)
+		var err error
+		if f.Ready != nil {
+			if err = f.Ready(ctx); err != nil {
+				cancel()
+			}
+		}
+		ready <- err
+	}()
+	type listening struct {
+		srv *loopback.Server
+		err error
+	}
+	listened := make(chan listening, 1)
+	go func() { // binding a port does not wait
+		srv, err := loopback.Listen(ctx, loopback.Config{Ports: f.Profile.RedirectPorts, Path: f.Profile.CallbackPath, Logger: f.Logger})
+		listened <- listening{srv, err}
+	}()
+	meta, err := prov.Metadata(ctx)
+	if err == nil {
+		log.Debug("provider metadata read", "issuer", meta.Issuer)
+	}
+	l := <-listened
+	if rerr := <-ready; rerr != nil {
+		err = rerr
+	} else if f.Ready != nil {
+		log.Debug("the keystore can save")
+	}
+	if err == nil {
+		err = l.err
+	}
+	if err != nil {
+		if l.srv != nil {
+			l.srv.Close()
+		}
+		return nil, nil, err
+	}
+	return meta, l.srv, nil
 }
 
 // complete redeems the code, verifies the id_token and runs the platform

@@ -27,16 +27,34 @@ type Login interface {
 	Login(ctx context.Context) (*auth.SignIn, error)
 }
 
+// ReadyLogin is a Login that runs the store's check itself, alongside its
+// own first steps (auth.Flow.Ready): it shows the user nothing before
+// ready has passed, and returns ready's error first.
+type ReadyLogin interface {
+	LoginReady(ctx context.Context, ready func(context.Context) error) (*auth.SignIn, error)
+}
+
 // SignIn checks that the store can save (when it can tell: a Store with a
 // Ready method), runs l and saves its result. It is "sign in, then save"
-// for every front end.
+// for every front end. A [ReadyLogin] runs the check itself; any other
+// Login runs after it.
 func (m *Manager) SignIn(ctx context.Context, l Login) (*auth.SignIn, error) {
+	ready := func(context.Context) error { return nil }
 	if r, ok := m.Store.(interface{ Ready(context.Context) error }); ok {
-		if err := r.Ready(ctx); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrCannotSave, err)
+		ready = func(ctx context.Context) error {
+			if err := r.Ready(ctx); err != nil {
+				return fmt.Errorf("%w: %w", ErrCannotSave, err)
+			}
+			return nil
 		}
 	}
-	s, err := l.Login(ctx)
+	var s *auth.SignIn
+	var err error
+	if rl, ok := l.(ReadyLogin); ok {
+		s, err = rl.LoginReady(ctx, ready)
+	} else if err = ready(ctx); err == nil {
+		s, err = l.Login(ctx)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -91,10 +92,35 @@ type loginStep struct {
 }
 
 func (l *loginStep) Login(ctx context.Context) (*auth.SignIn, error) {
+	return l.LoginReady(ctx, nil)
+}
+
+// LoginReady is Login with the store's check (account.ReadyLogin): ready
+// starts at once and runs alongside reading the secrets, discovery and
+// listening (auth.Flow.Ready); the browser opens only once it has passed,
+// and its error comes before any other. nil ready checks nothing.
+func (l *loginStep) LoginReady(ctx context.Context, ready func(context.Context) error) (*auth.SignIn, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	checked := make(chan error, 1)
+	go func() { // ends when ready returns; the keystore bounds each call
+		var err error
+		if ready != nil {
+			if err = ready(ctx); err != nil {
+				cancel()
+			}
+		}
+		checked <- err
+	}()
+	wait := sync.OnceValue(func() error { return <-checked })
 	flow, err := l.a.loginFlow(ctx, l.p, l.noBrowser)
 	if err != nil {
+		if rerr := wait(); rerr != nil {
+			return nil, rerr
+		}
 		return nil, err
 	}
+	flow.Ready = func(context.Context) error { return wait() }
 	flow.Started = l.started
 	flow.Paste = l.paste
 	return flow.Login(ctx)
