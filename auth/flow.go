@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/ssohelper/ssohelper/assets"
 	"github.com/ssohelper/ssohelper/auth/config"
 	"github.com/ssohelper/ssohelper/auth/loopback"
 	"github.com/ssohelper/ssohelper/auth/platform"
@@ -88,6 +89,9 @@ func (f *Flow) Login(ctx context.Context) (*SignIn, error) {
 		f.Started(authURL, deadline)
 	}
 	f.openBrowser(ctx, out, srv, authURL)
+	// The result page is rendered first when the sign-in is decided; its
+	// template is parsed now, while the user signs in, not then.
+	go assets.RenderSuccess(io.Discard, assets.Page{}) // ends when rendered
 	if f.Paste != nil {
 		go f.readPasted(out, srv)
 	}
@@ -115,6 +119,10 @@ func (f *Flow) Login(ctx context.Context) (*SignIn, error) {
 		return nil, err
 	}
 	log.Debug("authorization code received")
+	// The signing keys are fetched while the code is redeemed, not after;
+	// not before the code comes back either, so the id_token is checked
+	// against the keys the provider serves when it answers, as it was.
+	go prov.prefetchKeys(ctx, log) // ends with the fetch, or with Login
 	// The browser waits on the redirect until the sign-in is complete, so
 	// its page tells the truth about the outcome.
 	s, err := f.complete(ctx, prov, meta, oc, res.Code, req)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -73,20 +74,42 @@ func (p *Provider) Refresh(ctx context.Context, refreshToken string) (*Tokens, e
 // Verify checks an id_token from this provider. Tokens from a refresh carry
 // no nonce: pass "".
 func (p *Provider) Verify(ctx context.Context, idToken, nonce string) (*Claims, error) {
+	v, err := p.idVerifier(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return v.Verify(ctx, idToken, nonce)
+}
+
+// idVerifier returns the provider's verifier, built once.
+func (p *Provider) idVerifier(ctx context.Context) (*Verifier, error) {
 	m, err := p.Metadata(ctx)
 	if err != nil {
 		return nil, err
 	}
 	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.verifier == nil {
 		if p.verifier, err = verifierFor(m, p.Profile, p.HTTP, p.Now); err != nil {
-			p.mu.Unlock()
 			return nil, err
 		}
 	}
-	v := p.verifier
-	p.mu.Unlock()
-	return v.Verify(ctx, idToken, nonce)
+	return p.verifier, nil
+}
+
+// prefetchKeys fetches the provider's signing keys ahead of [Provider.Verify]
+// (see [keySet.prefetch]). A failure is only logged: Verify fetches again
+// and reports it.
+func (p *Provider) prefetchKeys(ctx context.Context, log *slog.Logger) {
+	v, err := p.idVerifier(ctx)
+	if err == nil {
+		err = v.keys.prefetch(ctx)
+	}
+	if err != nil {
+		log.Debug("signing keys not fetched ahead; verification fetches them", "err", err)
+		return
+	}
+	log.Debug("signing keys fetched ahead")
 }
 
 // ErrNoRevocation means the provider has no revocation endpoint.
