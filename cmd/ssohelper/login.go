@@ -35,6 +35,9 @@ Without a display (over SSH, say) there are three ways:
 The pasted address goes through the same checks as the browser's request.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if w, ok := a.env.Keyring.(interface{ Warm() }); ok && !noStore && !a.fileStore() {
+				go w.Warm() // the keyring connects while the profile loads; ends when connected
+			}
 			o.RedirectPorts = ports
 			p, err := a.profile(o)
 			if err != nil {
