@@ -2,7 +2,8 @@
 # fuzz.sh runs every fuzz target of the module (each "func FuzzX(" in a
 # _test.go file, found afresh on every run) one after another, for the
 # duration given as its first argument (default 10s), with one fuzzing
-# worker:
+# worker; a second argument, an extended regular expression, keeps only
+# the targets whose name it matches whole:
 #
 #	go test -run '^$' -fuzz '^FuzzX$' -fuzztime "$d" -parallel 1 ./pkg
 #
@@ -24,6 +25,7 @@ need_go
 need_debs "${GUI_DEBS[@]}" # the desktop app's package has a target (cgo)
 
 fuzztime=${1:-10s}
+only=${2:-.*}
 logs=${FUZZ_LOGS:-$(mktemp -d)}
 mkdir -p "$logs"
 
@@ -33,9 +35,9 @@ mapfile -t targets < <(
 	find . \( -name testdata -o -name vendor -o -name node_modules -o -name '.?*' \) -prune -o -name '*_test.go' -print |
 		xargs -r grep -HoE '^func Fuzz[A-Za-z0-9_]*\(' |
 		sed -E 's#^\./(.*)/[^/]*_test\.go:func (Fuzz[A-Za-z0-9_]*)\($#\1 \2#; s#^\./[^/]*_test\.go:func (Fuzz[A-Za-z0-9_]*)\($#. \1#' |
-		sort -u
+		sort -u | { grep -E " ($only)\$" || true; }
 )
-[ ${#targets[@]} -gt 0 ] || die "no fuzz targets found"
+[ ${#targets[@]} -gt 0 ] || die "no fuzz targets found (matching '$only')"
 echo "== fuzzing ${#targets[@]} targets for $fuzztime each, one worker (logs: $logs)" >&2
 
 # corpus lists the files of a target's seed corpus.
