@@ -9,8 +9,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -237,18 +235,7 @@ func TestDoctorLockedKeyring(t *testing.T) {
 		doctorLockedKeyring(t)
 		return
 	}
-	if runtime.GOOS != "linux" {
-		t.Skip("gnome-keyring and the Secret Service are Linux's")
-	}
-	for _, tool := range []string{"dbus-run-session", "dbus-send", "gnome-keyring-daemon", "secret-tool"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			realPart(t, "gnome-keyring", err.Error())
-		}
-	}
-	script, err := filepath.Abs(filepath.Join("..", "..", "keystore", "testdata", "with-keyring.sh"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	script := privateKeyringScript(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, script, os.Args[0], "-test.run=^TestDoctorLockedKeyring$", "-test.v", "-test.count=1")

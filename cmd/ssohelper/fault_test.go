@@ -585,18 +585,7 @@ func TestFaultKeyring(t *testing.T) {
 		faultKeyring(t)
 		return
 	}
-	if runtime.GOOS != "linux" {
-		t.Skip("gnome-keyring and the Secret Service are Linux's")
-	}
-	for _, tool := range []string{"dbus-run-session", "dbus-send", "gnome-keyring-daemon", "secret-tool"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			realPart(t, "gnome-keyring", err.Error())
-		}
-	}
-	script, err := filepath.Abs(filepath.Join("..", "..", "keystore", "testdata", "with-keyring.sh"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	script := privateKeyringScript(t)
 	runFaultChild(t, "TestFaultKeyring", "keyring", script)
 }
 

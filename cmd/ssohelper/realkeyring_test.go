@@ -3,6 +3,8 @@ package main
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -41,4 +43,25 @@ func TestRealKeyringCLI(t *testing.T) {
 	if len(key) > 100 {
 		t.Errorf("the keyring entry is %d bytes; want only the small vault key", len(key))
 	}
+}
+
+// privateKeyringScript returns the path of keystore/testdata/with-keyring.sh,
+// which runs a command inside a private gnome-keyring on a private D-Bus
+// session, once its tools are known to be there (realPart otherwise). It
+// skips off Linux, where there is no Secret Service.
+func privateKeyringScript(t *testing.T) string {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		t.Skip("gnome-keyring and the Secret Service are Linux's")
+	}
+	for _, tool := range []string{"dbus-run-session", "dbus-send", "gnome-keyring-daemon", "secret-tool"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			realPart(t, "gnome-keyring", err.Error())
+		}
+	}
+	script, err := filepath.Abs(filepath.Join("..", "..", "keystore", "testdata", "with-keyring.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return script
 }
