@@ -60,6 +60,10 @@ type Flow struct {
 	Now    func() time.Time
 }
 
+// probeHeadStart is how long the browser has to come back before the
+// flow probes the authorize URL itself (see Login).
+const probeHeadStart = 500 * time.Millisecond
+
 // Login runs the whole flow and returns the new sign-in. It gives up when
 // ctx ends or the profile's login timeout passes.
 func (f *Flow) Login(ctx context.Context) (*SignIn, error) {
@@ -97,12 +101,21 @@ func (f *Flow) Login(ctx context.Context) (*SignIn, error) {
 	}
 	// The browser shows the provider's error page when it refuses this
 	// client, callback URL or scopes, and never comes back: read the same
-	// answer here and stop at once with what to fix, instead of waiting
-	// out the login timeout.
+	// answer here and stop soon with what to fix, instead of waiting out
+	// the login timeout. A browser that is back within probeHeadStart
+	// (a provider session signs in without a form) makes the probe
+	// needless: it would only load the provider while the browser uses it.
 	wctx, refuse := context.WithCancelCause(ctx)
 	defer refuse(nil)
-	go func() {
-		r, err := ProbeAuthorize(wctx, f.HTTP, f.Profile, authURL, srv.RedirectURI())
+	pctx, back := context.WithCancel(wctx)
+	go func() { // ends with the probe, or when the browser is back
+		select {
+		case <-pctx.Done():
+			log.Debug("authorize probe not needed: the browser came back")
+			return
+		case <-time.After(probeHeadStart):
+		}
+		r, err := ProbeAuthorize(pctx, f.HTTP, f.Profile, authURL, srv.RedirectURI())
 		switch {
 		case err != nil:
 			log.Debug("authorize probe failed; waiting for the browser", "err", err)
@@ -112,6 +125,7 @@ func (f *Flow) Login(ctx context.Context) (*SignIn, error) {
 	}()
 
 	res, err := srv.Wait(wctx, loopback.Expect{State: req.state, Issuer: meta.Issuer})
+	back()
 	if r := (*Refusal)(nil); errors.As(context.Cause(wctx), &r) {
 		return nil, r
 	}

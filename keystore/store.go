@@ -146,8 +146,9 @@ func (s *Store) remember(k vaultKey) {
 // Put saves value under name, replacing any previous value atomically.
 // Names are 1 to 100 ASCII letters, digits, '-', '_', '.' and '/' with
 // non-empty '/'-separated segments and no "..". Put creates the vault key on
-// first use and always reads it fresh from the keyring, so it never seals
-// with a stale key.
+// first use and reads it fresh from the keyring (or uses one read from it
+// in the last keyFreshFor, as by Ready just before), so it never seals with
+// a stale key.
 func (s *Store) Put(ctx context.Context, name string, value []byte) error {
 	if err := checkName(name); err != nil {
 		return err

@@ -23,10 +23,21 @@ const (
 	lockFile = ".vault-key.lock"
 )
 
+// keyFreshFor is how long a vault key read from the keyring counts as
+// the keyring's current key for Put: a sign-in whose Ready check read it
+// moments ago (a provider session that sends the browser straight back)
+// saves without asking again. Another process could only replace the key
+// after the entry was deleted; a value sealed with the old key in that
+// window reads as ErrKeyLost, and the user signs in again.
+const keyFreshFor = 10 * time.Second
+
 // vaultKey is the AES-256 key from the keyring and its fingerprint.
 type vaultKey struct {
 	raw []byte
 	id  [keyIDLen]byte
+	// readAt is when readKey fetched it from the keyring; zero for a
+	// copy from the kernel key cache, which never counts as fresh.
+	readAt time.Time
 }
 
 // parseKey decodes the keyring's base64 text form of a vault key.
@@ -52,14 +63,24 @@ func (s *Store) readKey(ctx context.Context) (vaultKey, error) {
 		return vaultKey{}, err
 	}
 	k, err := parseKey(v)
-	if err == nil && s.cacheTTL > 0 {
+	if err != nil {
+		return vaultKey{}, err
+	}
+	if s.cacheTTL > 0 {
 		kernelCachePut(s.service, v, s.cacheTTL)
 	}
-	return k, err
+	k.readAt = time.Now()
+	return k, nil
 }
 
 // keyForWrite returns the vault key, creating it if the keyring has none.
 func (s *Store) keyForWrite(ctx context.Context) (vaultKey, error) {
+	s.mu.Lock()
+	c := s.cached
+	s.mu.Unlock()
+	if c != nil && !c.readAt.IsZero() && time.Since(c.readAt) < keyFreshFor {
+		return *c, nil
+	}
 	k, err := s.readKey(ctx)
 	if !errors.Is(err, ErrNotFound) {
 		return k, err
