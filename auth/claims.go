@@ -8,36 +8,12 @@ import (
 	"time"
 
 	"github.com/ssohelper/ssohelper/auth/sanitize"
+	"github.com/ssohelper/ssohelper/auth/session"
 )
 
-// Claims is what ssohelper reads from a verified id_token.
-type Claims struct {
-	Issuer          string            `json:"iss"`
-	Subject         string            `json:"sub"`
-	Audience        []string          `json:"aud"`
-	AuthorizedParty string            `json:"azp,omitempty"`
-	TokenUse        string            `json:"token_use,omitempty"`
-	Nonce           string            `json:"-"`
-	Username        string            `json:"username,omitempty"`
-	Name            string            `json:"name,omitempty"`
-	Email           string            `json:"email,omitempty"`
-	EmailVerified   bool              `json:"email_verified,omitempty"`
-	Groups          []string          `json:"groups,omitempty"`
-	Custom          map[string]string `json:"custom,omitempty"`
-	IssuedAt        time.Time         `json:"iat"`
-	Expiry          time.Time         `json:"exp"`
-	AuthTime        time.Time         `json:"auth_time,omitzero"`
-}
-
-// DisplayName is the best human name in the claims.
-func (c *Claims) DisplayName() string {
-	for _, s := range []string{c.Name, c.Username, c.Email, c.Subject} {
-		if s != "" {
-			return s
-		}
-	}
-	return "(unknown)"
-}
+// Claims is what ssohelper reads from a verified id_token; see
+// [session.Claims].
+type Claims = session.Claims
 
 // rawClaims mirrors the JSON of Cognito and generic OIDC id_tokens.
 type rawClaims struct {

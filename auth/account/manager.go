@@ -11,6 +11,7 @@ import (
 
 	"github.com/ssohelper/ssohelper/auth"
 	"github.com/ssohelper/ssohelper/auth/platform"
+	"github.com/ssohelper/ssohelper/auth/session"
 )
 
 // Store keeps the saved sign-in (the keystore, in production).
@@ -51,7 +52,7 @@ var ErrDamaged = errors.New("the saved sign-in is damaged")
 
 // Defaults for [Manager].
 const (
-	DefaultMargin      = 5 * time.Minute
+	DefaultMargin      = session.DefaultMargin
 	DefaultLockTimeout = 90 * time.Second
 )
 

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ssohelper/ssohelper/auth"
+	"github.com/ssohelper/ssohelper/auth/session"
 )
 
 // Which token of a sign-in to hand out.
@@ -38,7 +38,7 @@ type Token struct {
 }
 
 // From picks which token of s.
-func From(s *auth.SignIn, which Which) Token {
+func From(s *session.SignIn, which Which) Token {
 	t := Token{Type: "Bearer", Profile: s.Profile, User: s.Claims.Email, Issuer: s.Issuer}
 	if t.User == "" {
 		t.User = s.Claims.DisplayName()
