@@ -3,10 +3,8 @@ package config
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -171,10 +169,6 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	return nil
 }
 
-var cognitoHost = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^cognito-idp\.([a-z]{2}(?:-gov)?-[a-z]+-\d)\.amazonaws\.com(?:\.cn)?$`)
-})
-
 // awsDomain is the DNS suffix of region's partition: amazonaws.com.cn in
 // the China regions (cn-north-1, cn-northwest-1), amazonaws.com elsewhere
 // (GovCloud included).
@@ -243,10 +237,10 @@ func (p Profile) IsCognito() bool {
 	if err != nil {
 		return false
 	}
-	if cognitoHost().MatchString(u.Hostname()) {
+	if _, ok := cognitoRegion(u.Hostname()); ok {
 		return true
 	}
-	return isLoopback(u.Hostname()) && poolIDPattern().MatchString(strings.TrimPrefix(u.Path, "/"))
+	return isLoopback(u.Hostname()) && isPoolID(strings.TrimPrefix(u.Path, "/"))
 }
 
 // RedirectURI returns the loopback redirect URI for port,

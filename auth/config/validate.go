@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 )
@@ -75,14 +73,51 @@ func (e *ValidationError) Error() string {
 // Unwrap returns ErrInvalid.
 func (e *ValidationError) Unwrap() error { return ErrInvalid }
 
-var (
-	poolIDPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-\d_[A-Za-z0-9]+$`) })
-	regionPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-\d$`) })
-)
+// The simple shapes below are checked byte by byte: compiling a regular
+// expression (a millisecond for one with a counted repetition) would cost
+// every command, `token` included, more than the rest of its checks.
 
-// The simple shapes below are checked byte by byte: a regular expression
-// with a counted repetition ({1,128}) costs a millisecond to compile, on
-// every command's path.
+// isRegion is the shape of an AWS region, `[a-z]{2}(-gov)?-[a-z]+-\d`:
+// eu-west-1, us-gov-west-1.
+func isRegion(s string) bool {
+	if len(s) < 2 || !isLower(s[0]) || !isLower(s[1]) {
+		return false
+	}
+	rest := s[2:]
+	return regionTail(rest) || strings.HasPrefix(rest, "-gov") && regionTail(rest[4:])
+}
+
+// regionTail is `-[a-z]+-\d`.
+func regionTail(s string) bool {
+	n := len(s)
+	if n < 4 || s[0] != '-' || s[n-2] != '-' || !isDigit(s[n-1]) {
+		return false
+	}
+	return allBytes(s[1:n-2], 1, n, isLower)
+}
+
+// isPoolID is the shape of a user pool id, `REGION_[A-Za-z0-9]+`:
+// eu-west-1_AbC123.
+func isPoolID(s string) bool {
+	region, id, ok := strings.Cut(s, "_")
+	return ok && isRegion(region) && latinAlnum(id)
+}
+
+// cognitoRegion returns the region of a Cognito user pool host,
+// cognito-idp.REGION.amazonaws.com (or .amazonaws.com.cn), and whether
+// host is one.
+func cognitoRegion(host string) (string, bool) {
+	rest, ok := strings.CutPrefix(host, "cognito-idp.")
+	if !ok {
+		return "", false
+	}
+	if r, ok := strings.CutSuffix(rest, ".amazonaws.com.cn"); ok {
+		rest = r
+	} else if rest, ok = strings.CutSuffix(rest, ".amazonaws.com"); !ok {
+		return "", false
+	}
+	return rest, isRegion(rest)
+}
 
 // cognitoClientID is what Cognito's API accepts: 1 to 128 letters,
 // digits, '_' and '+'.
@@ -129,7 +164,9 @@ func allBytes(s string, min, max int, ok func(byte) bool) bool {
 }
 
 func isAlpha(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }
-func isAlnum(b byte) bool { return isAlpha(b) || b >= '0' && b <= '9' }
+func isAlnum(b byte) bool { return isAlpha(b) || isDigit(b) }
+func isLower(b byte) bool { return b >= 'a' && b <= 'z' }
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
 // checker collects the problems of one profile.
 type checker struct {
@@ -202,13 +239,13 @@ func (c *checker) checkProvider(p Profile) {
 	case p.UserPoolID != "" && p.Issuer != "":
 		c.add("issuer", "user_pool_id and issuer are both set; keep one (the Cognito issuer is derived from user_pool_id)")
 	}
-	if p.UserPoolID != "" && !poolIDPattern().MatchString(p.UserPoolID) {
+	if p.UserPoolID != "" && !isPoolID(p.UserPoolID) {
 		c.add("user_pool_id", `%q is not a Cognito user pool id; copy it from the Cognito console, it looks like "eu-west-1_AbC123"`, p.UserPoolID)
 	}
 	if p.Region != "" {
 		prefix, _, _ := strings.Cut(p.UserPoolID, "_")
 		switch {
-		case !regionPattern().MatchString(p.Region):
+		case !isRegion(p.Region):
 			c.add("region", `%q is not an AWS region; write it like "eu-west-1", or remove it to derive it from user_pool_id`, p.Region)
 		case p.UserPoolID != "" && p.Region != prefix:
 			c.add("region", "%q does not match the user pool's region %q; remove region or fix it to %q", p.Region, prefix, prefix)
@@ -218,11 +255,12 @@ func (c *checker) checkProvider(p Profile) {
 		c.checkURL("issuer", p.Issuer)
 		// Some providers' issuers end with "/" (Auth0's do) and must be
 		// written so; Cognito's never do.
-		if strings.HasSuffix(p.Issuer, "/") && cognitoHost().MatchString(hostOf(p.Issuer)) {
+		region, cognito := cognitoRegion(hostOf(p.Issuer))
+		if strings.HasSuffix(p.Issuer, "/") && cognito {
 			c.add("issuer", "ends with \"/\"; a Cognito issuer has none: remove it, the issuer must match the token's iss claim exactly")
 		}
-		if m := cognitoHost().FindStringSubmatch(hostOf(p.Issuer)); m != nil && p.Region != "" && p.Region != m[1] {
-			c.add("region", "%q does not match the issuer's region %q; remove region or fix it", p.Region, m[1])
+		if cognito && p.Region != "" && p.Region != region {
+			c.add("region", "%q does not match the issuer's region %q; remove region or fix it", p.Region, region)
 		}
 	}
 }
