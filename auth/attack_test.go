@@ -363,8 +363,8 @@ func claimHook(mod func(c map[string]any)) bendFunc {
 }
 
 // serveJWKS makes the JWKS answer with one key, under the id kid.
-func serveJWKS(mk func(t *testing.T) jwk.Key) bendFunc {
-	return func(t *testing.T, r *attackRig, _, _ string) {
+func serveJWKS(mk func(t *testing.T) jwk.Key) func(*testing.T, *attackRig) {
+	return func(t *testing.T, r *attackRig) {
 		kid, _ := r.idKey(t)
 		key := mk(t)
 		if err := key.Set(jwk.KeyIDKey, kid); err != nil {
@@ -391,6 +391,9 @@ func TestAttackIDToken(t *testing.T) {
 	tests := []struct {
 		name string
 		bend bendFunc
+		// keys, when set, changes the key set the provider serves before
+		// the sign-in starts (the flow fetches it while the user signs in).
+		keys func(t *testing.T, r *attackRig)
 		want string // in the error
 		// run, when set, replaces the sign-in: the attack happens at a
 		// later verification and run returns its error.
@@ -496,7 +499,7 @@ func TestAttackIDToken(t *testing.T) {
 		},
 		{
 			name: "an EC key in the JWKS under the kid",
-			bend: serveJWKS(func(t *testing.T) jwk.Key {
+			keys: serveJWKS(func(t *testing.T) jwk.Key {
 				raw, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 				if err != nil {
 					t.Fatal(err)
@@ -511,7 +514,7 @@ func TestAttackIDToken(t *testing.T) {
 		},
 		{
 			name: "an oct (HMAC) key in the JWKS under the kid",
-			bend: serveJWKS(func(t *testing.T) jwk.Key {
+			keys: serveJWKS(func(t *testing.T) jwk.Key {
 				k, err := jwk.Import([]byte("0123456789abcdef0123456789abcdef"))
 				if err != nil {
 					t.Fatal(err)
@@ -532,6 +535,9 @@ func TestAttackIDToken(t *testing.T) {
 					t.Errorf("error %v; want ErrInvalidIDToken", err)
 				}
 				return
+			}
+			if tt.keys != nil {
+				tt.keys(t, r)
 			}
 			res := r.login(t, r.profile(false), "", tt.bend)
 			assertRefused(t, res, tt.want)
@@ -753,15 +759,17 @@ func TestAttackProviderAnswers(t *testing.T) {
 		},
 		{
 			name: "HTML where the JWKS was expected",
-			bend: func(_ *testing.T, r *attackRig, _, _ string) {
+			setup: func(_ *testing.T, r *attackRig, _ *config.Profile) func(*testing.T, loginResult) {
 				r.srv.SetFault(jwks, authtest.Fault{Status: 200, Body: html, Header: http.Header{"Content-Type": {"text/html"}}})
+				return nil
 			},
 			want: "parsing the provider's signing keys",
 		},
 		{
 			name: "a 200 with garbage for the JWKS",
-			bend: func(_ *testing.T, r *attackRig, _, _ string) {
+			setup: func(_ *testing.T, r *attackRig, _ *config.Profile) func(*testing.T, loginResult) {
 				r.srv.SetFault(jwks, authtest.Fault{Status: 200, Body: `{"keys":[{"kty":"RSA","kid":7,"n":"!!","e":[]}]}`})
+				return nil
 			},
 			want: "parsing the provider's signing keys",
 		},

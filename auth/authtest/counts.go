@@ -19,6 +19,7 @@ type Counts struct {
 	AppToken             int // /platform/oauth/token with grant_type=client_credentials
 	Provision            int // provisionByOpenIdToken, any site or idp
 	PlatformRefresh      int // /platform/oauth/token with grant_type=refresh_token
+	JWKS                 int // the signing keys (/<pool>/.well-known/jwks.json)
 }
 
 // Counts returns a snapshot of the request counters.
@@ -64,5 +65,7 @@ func (s *Server) count(r *http.Request) {
 		c.PlatformRefresh++
 	case strings.HasPrefix(p, "/platform/rest/external/site/") && strings.HasSuffix(p, "/provisionByOpenIdToken"):
 		c.Provision++
+	case strings.HasSuffix(p, "/.well-known/jwks.json"):
+		c.JWKS++
 	}
 }

@@ -56,6 +56,10 @@ type Server struct {
 	pending chan response // the accepted callback's browser, waiting for Finish
 	start   string        // where the root redirects (SetStart)
 
+	conns   sync.Mutex
+	active  map[net.Conn]bool // connections handling a request
+	allIdle chan struct{}     // closed when active empties; nil unless Close waits
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -122,6 +126,7 @@ func newServer(path string, port int, ls []net.Listener, logger *slog.Logger) *S
 		closing:   make(chan struct{}),
 		ready:     make(chan struct{}),
 		decided:   make(chan struct{}),
+		active:    map[net.Conn]bool{},
 	}
 	if port == 80 { // browsers leave the default port out of Host
 		s.hosts["localhost"], s.hosts["127.0.0.1"], s.hosts["[::1]"] = true, true, true
@@ -135,6 +140,7 @@ func newServer(path string, port int, ls []net.Listener, logger *slog.Logger) *S
 		IdleTimeout:       30 * time.Second,
 		MaxHeaderBytes:    16 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelDebug),
+		ConnState:         s.connState,
 	}
 	for _, l := range ls {
 		s.serving.Add(1)
@@ -146,6 +152,38 @@ func newServer(path string, port int, ls []net.Listener, logger *slog.Logger) *S
 		}()
 	}
 	return s
+}
+
+// connState tracks the connections handling a request (http.Server's
+// ConnState hook).
+func (s *Server) connState(c net.Conn, st http.ConnState) {
+	s.conns.Lock()
+	defer s.conns.Unlock()
+	if st == http.StateActive {
+		s.active[c] = true
+		return
+	}
+	delete(s.active, c)
+	if len(s.active) == 0 && s.allIdle != nil {
+		close(s.allIdle)
+		s.allIdle = nil
+	}
+}
+
+// waitIdle returns once no request is being handled, or when ctx ends.
+func (s *Server) waitIdle(ctx context.Context) {
+	s.conns.Lock()
+	if len(s.active) == 0 {
+		s.conns.Unlock()
+		return
+	}
+	idle := make(chan struct{})
+	s.allIdle = idle
+	s.conns.Unlock()
+	select {
+	case <-idle:
+	case <-ctx.Done():
+	}
 }
 
 // Port returns the port the server listens on.
@@ -166,6 +204,10 @@ func (s *Server) Close() error {
 		close(s.closing)
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownLimit)
 		defer cancel()
+		// Shutdown checks for requests in flight at once, then polls
+		// (after 1 ms, 2 ms, …): waiting for them here first, on their
+		// own signal, lets it find every connection idle at once.
+		s.waitIdle(ctx)
 		err := s.http.Shutdown(ctx)
 		if errors.Is(err, context.DeadlineExceeded) {
 			s.logger.Debug("callback server forced closed", "after", shutdownLimit)
