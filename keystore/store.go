@@ -36,6 +36,9 @@ type Options struct {
 	KeyCacheTTL time.Duration
 }
 
+// defaultService is the default Options.Service.
+const defaultService = "ssohelper"
+
 // DefaultKeyCacheTTL is the default Options.KeyCacheTTL.
 const DefaultKeyCacheTTL = 10 * time.Minute
 
@@ -64,7 +67,7 @@ func New(opts Options) (*Store, error) {
 		dir:     filepath.Clean(opts.Dir),
 		keyring: cmp.Or[Keyring](opts.Keyring, OSKeyring{}),
 		timeout: cmp.Or(opts.Timeout, 5*time.Second),
-		service: cmp.Or(opts.Service, "ssohelper"),
+		service: cmp.Or(opts.Service, defaultService),
 		log:     opts.Logger,
 	}
 	if s.log == nil {

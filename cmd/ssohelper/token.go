@@ -17,6 +17,7 @@ import (
 	"github.com/ssohelper/ssohelper/auth/account"
 	"github.com/ssohelper/ssohelper/auth/config"
 	"github.com/ssohelper/ssohelper/auth/handoff"
+	"github.com/ssohelper/ssohelper/auth/tokenhint"
 )
 
 // tokenOptions are the flags token and exec share.
@@ -82,7 +83,7 @@ func (a *app) handoffToken(ctx context.Context, o tokenOptions) (handoff.Token, 
 	if o.minValid < 0 {
 		return handoff.Token{}, usagef("--min-valid %s: give a positive duration such as 30m", o.minValid)
 	}
-	p, err := a.profile(config.Overrides{})
+	p, err := a.tokenProfile()
 	if err != nil {
 		return handoff.Token{}, err
 	}
@@ -108,6 +109,28 @@ func (a *app) handoffToken(ctx context.Context, o tokenOptions) (handoff.Token, 
 			t.Kind, left.Round(time.Second), o.minValid)
 	}
 	return t, nil
+}
+
+// tokenProfile is the profile token and exec use. It also saves a hint of
+// how it was resolved, for ssohelper-token to skip reading the config
+// while the files are unchanged (auth/tokenhint); the files are looked
+// at before they are read, so a change in between makes the hint miss.
+func (a *app) tokenProfile() (config.Profile, error) {
+	key := tokenhint.KeyOf(a.g.configPath, a.g.profile, a.env.Getenv)
+	var files []tokenhint.File
+	if path, err := a.configPath(); err == nil {
+		files, _ = tokenhint.Stat(append(slices.Clone(a.env.SystemConfig), path))
+	}
+	p, err := a.profile(config.Overrides{})
+	if err != nil || files == nil || a.env.Getenv(config.EnvIssuer) != "" || a.env.Getenv(config.EnvClientID) != "" {
+		return p, err // ssohelper-token hands calls with overrides off
+	}
+	hint := tokenhint.Profile{Name: p.Name, Issuer: p.IssuerURL(), ClientID: p.ClientID,
+		PlatformTarget: p.Platform.Target(), PlatformToken: p.Platform.Kind == config.KindEncodify}
+	if err := tokenhint.Save(a.env.DataDir, key, files, hint, a.env.Now()); err != nil {
+		a.logger().Debug("token hint not saved", "err", err)
+	}
+	return p, nil
 }
 
 // signInFor gets p signed in for `token --login`: through the running
