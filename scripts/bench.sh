@@ -2,9 +2,10 @@
 # bench.sh measures the speed and memory goals on this machine and prints
 # one table at the end, each figure against a baseline run in the same
 # invocation:
-#  - the cached `ssohelper token` as scripts call it, against an empty Go
+#  - a cached token as scripts get it (ssohelper-token, and `ssohelper
+#    token` of both builds), against an empty Go
 #    program and `secret-tool lookup` on the same real keyring (hyperfine -N,
-#    scripts/bench-token.sh), for the headless and the desktop build;
+#    scripts/bench-token.sh);
 #  - a full scripted sign-in against a local OpenID provider, against
 #    kubelogin doing the same (scripts/bench-signin.sh);
 #  - the plugin bridge's token endpoint against a minimal net/http handler
@@ -83,7 +84,8 @@ echo "== desktop app (Xvfb)" >&2
 go build -o "$tmp/gui" ./cmd/ssohelper
 go build -ldflags "-s -w" -o "$tmp/gui-stripped" ./cmd/ssohelper
 CGO_ENABLED=0 go build -tags nogui -ldflags "-s -w" -o "$tmp/nogui-stripped" ./cmd/ssohelper
-for b in gui gui-stripped nogui nogui-stripped; do
+CGO_ENABLED=0 go build -ldflags "-s -w" -o "$tmp/token-stripped" ./cmd/ssohelper-token
+for b in gui gui-stripped nogui nogui-stripped token-stripped; do
 	put "size_${b//-/_}" "$(echo "$(stat -c %s "$tmp/$b") / 1048576" | bc -l)"
 done
 launch=$(go test -run '^$' -bench '^BenchmarkDesktopLaunch$' -benchtime 10x ./cmd/ssohelper 2>&1 | grep -E '^Benchmark')
@@ -100,12 +102,13 @@ awk -F= '{v[$1]=$2} END {
 	r = "| %-58s | %-26s | %-18s |\n"
 	printf "\n| %-58s | %-26s | %-18s |\n", "measure (this machine, one run)", "figure", "goal"
 	printf "|%s|%s|%s|\n", "------------------------------------------------------------", "----------------------------", "--------------------"
-	printf r, "cached `token`, headless build (median, hyperfine -N)", sprintf("%.2f ms", v["token_nogui_ms"]), ""
+	printf r, "cached token, `ssohelper-token` (median, hyperfine -N)", sprintf("%.2f ms", v["token_helper_ms"]), ""
 	printf r, "  empty Go program, same run", sprintf("%.2f ms", v["token_empty_ms"]), ""
-	printf r, "  ratio token / empty Go program", sprintf("%.2f", v["token_nogui_ms"]/v["token_empty_ms"]), "<= 2.0"
+	printf r, "  ratio ssohelper-token / empty Go program", sprintf("%.2f", v["token_helper_ms"]/v["token_empty_ms"]), "<= 2.0"
 	printf r, "  secret-tool lookup, same keyring, same run", sprintf("%.2f ms", v["token_secret_tool_ms"]), ""
-	printf r, "  ratio token / secret-tool lookup", sprintf("%.2f", v["token_nogui_ms"]/v["token_secret_tool_ms"]), "<= 0.5"
-	printf r, "cached `token`, desktop build; ratio to empty Go program", sprintf("%.2f ms; %.2f", v["token_gui_ms"], v["token_gui_ms"]/v["token_empty_ms"]), "(reported)"
+	printf r, "  ratio ssohelper-token / secret-tool lookup", sprintf("%.2f", v["token_helper_ms"]/v["token_secret_tool_ms"]), "<= 0.5"
+	printf r, "cached `ssohelper token`, headless; ratio to empty", sprintf("%.2f ms; %.2f", v["token_nogui_ms"], v["token_nogui_ms"]/v["token_empty_ms"]), "(reported)"
+	printf r, "cached `ssohelper token`, desktop; ratio to empty", sprintf("%.2f ms; %.2f", v["token_gui_ms"], v["token_gui_ms"]/v["token_empty_ms"]), "(reported)"
 	if (v["signin_ssohelper_ms"] != "") {
 		printf r, "full sign-in, ssohelper (median)", sprintf("%.1f ms", v["signin_ssohelper_ms"]), ""
 		printf r, "  kubelogin, same provider and browser, same run", sprintf("%.1f ms", v["signin_kubelogin_ms"]), ""
@@ -125,4 +128,5 @@ awk -F= '{v[$1]=$2} END {
 	printf r, "desktop idle 60 s, RSS: tray image / window shown", sprintf("%.1f / %.1f MB", v["idle_tray_rss"], v["idle_window_rss"]), "tray <= 80 MB"
 	printf r, "binary sizes gui / stripped", sprintf("%.1f / %.1f MB", v["size_gui"], v["size_gui_stripped"]), "<= 40 MB"
 	printf r, "binary sizes headless / stripped", sprintf("%.1f / %.1f MB", v["size_nogui"], v["size_nogui_stripped"]), "<= 15 MB stripped"
+	printf r, "binary size ssohelper-token, stripped", sprintf("%.1f MB", v["size_token_stripped"]), ""
 }' "$res"

@@ -4,7 +4,8 @@
 # go.mod) from FyneApp.toml, then fixed where the tool falls short:
 #  - linux: the .desktop entry runs "ssohelper %u" (the tool writes %F,
 #    files, for the ssohelper:// scheme) and the archive's Makefile installs
-#    the program under its name and registers the scheme on user-install;
+#    the program under its name, with ssohelper-token (the small program
+#    for scripts) next to it, and registers the scheme on user-install;
 #  - darwin (on a Mac): the bundle's Info.plist declares the ssohelper://
 #    scheme (CFBundleURLTypes), which the tool has no field for.
 # `package.sh --url-types Info.plist` applies the darwin fix to one file.
@@ -56,6 +57,10 @@ linux | freebsd | openbsd | netbsd)
 	d="$x/ssohelper"
 	sed -i 's/^Exec=ssohelper %F$/Exec=ssohelper %u/' "$d"/usr/local/share/applications/*.desktop
 	sed -i -e 's/^Exec := "ssohelper %F"$/Exec := ssohelper/' "$d/Makefile"
+	# ssohelper-token goes wherever ssohelper goes, and leaves with it.
+	CGO_ENABLED=0 go build -ldflags "-s -w" -o "$d/usr/local/bin/ssohelper-token" ./cmd/ssohelper-token
+	sed -i -e '/install -Dm00755 usr\/local\/bin\/$(Exec) /{p;s/$(Exec)/ssohelper-token/g}' \
+		-e '/-rm .*\/bin\/$(Exec)$/{p;s/$(Exec)/ssohelper-token/g}' "$d/Makefile"
 	# Register the scheme on user-install (the system install leaves that to
 	# the desktop's own database update).
 	sed -i '/^user-install:/,/^$/{/^\tsed -i/a\

@@ -8,20 +8,22 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
-	"sync"
+	"strings"
 	"time"
 
 	"github.com/gofrs/flock"
 )
 
-var unsafeChars = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^A-Za-z0-9_-]`) })
-
 // lockPath is the lock file of the profile: a readable prefix plus a hash,
 // so any profile name maps to one safe file name.
 func (m *Manager) lockPath() string {
 	sum := sha256.Sum256([]byte(m.Profile))
-	name := unsafeChars().ReplaceAllString(m.Profile, "_")
+	name := strings.Map(func(r rune) rune { // [^A-Za-z0-9_-] -> _
+		if r == '_' || r == '-' || 'A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' || '0' <= r && r <= '9' {
+			return r
+		}
+		return '_'
+	}, m.Profile)
 	if len(name) > 32 {
 		name = name[:32]
 	}

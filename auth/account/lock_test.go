@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -178,6 +179,23 @@ func TestLockPath(t *testing.T) {
 		seen[p] = name
 		if again := m.lockPath(); again != p {
 			t.Errorf("lockPath(%q): got %q then %q; want it stable", name, p, again)
+		}
+	}
+}
+
+// TestLockPathNames: lock file names are the ones the regular expression
+// [^A-Za-z0-9_-] -> _ gave (it was replaced by a loop), so processes of
+// both versions lock the same file.
+func TestLockPathNames(t *testing.T) {
+	re := regexp.MustCompile(`[^A-Za-z0-9_-]`)
+	for _, name := range []string{"work", "a.b c", "Dana_2-x", "é\xffz", strings.Repeat("x.", 40), ""} {
+		m := &Manager{Profile: name, LockDir: "/locks"}
+		old := re.ReplaceAllString(name, "_")
+		if len(old) > 32 {
+			old = old[:32]
+		}
+		if got := filepath.Base(m.lockPath()); !strings.HasPrefix(got, old+"-") {
+			t.Errorf("profile %q: lock file %q; want the prefix %q", name, got, old+"-")
 		}
 	}
 }

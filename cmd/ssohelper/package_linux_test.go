@@ -13,7 +13,8 @@ import (
 // TestPackageLinux: scripts/package.sh makes the Linux archive with the
 // pinned fyne tool; its desktop entry passes desktop-file-validate, runs
 // "ssohelper %u" and handles ssohelper:// links; `make user-install`
-// installs a working program and makes it the handler xdg-mime names.
+// installs a working program, with ssohelper-token next to it, and makes
+// it the handler xdg-mime names; `make user-uninstall` removes both.
 func TestPackageLinux(t *testing.T) {
 	for _, tool := range []string{"desktop-file-validate", "xdg-mime", "update-desktop-database", "make", "xz"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -67,6 +68,22 @@ func TestPackageLinux(t *testing.T) {
 	help.Env = env
 	if msg, err := help.CombinedOutput(); err != nil || !strings.Contains(string(msg), "install-desktop") {
 		t.Errorf("the installed program: %v\n%s", err, msg)
+	}
+	// ssohelper-token hands --help to the ssohelper installed next to it.
+	tokenHelp := exec.Command(filepath.Join(home, ".local", "bin", "ssohelper-token"), "--help")
+	tokenHelp.Env = append(env, "PATH=/nonexistent")
+	if msg, err := tokenHelp.CombinedOutput(); err != nil || !strings.Contains(string(msg), "--min-valid") {
+		t.Errorf("the installed ssohelper-token: %v\n%s", err, msg)
+	}
+	uninstall := exec.Command("make", "user-uninstall")
+	uninstall.Dir, uninstall.Env = dir, env
+	if msg, err := uninstall.CombinedOutput(); err != nil {
+		t.Fatalf("make user-uninstall: %v\n%s", err, msg)
+	}
+	for _, name := range []string{"ssohelper", "ssohelper-token"} {
+		if _, err := os.Stat(filepath.Join(home, ".local", "bin", name)); !os.IsNotExist(err) {
+			t.Errorf("after make user-uninstall, %s: %v", name, err)
+		}
 	}
 }
 
