@@ -16,13 +16,7 @@ import (
 // token back with a separate `ssohelper token` process, the way a script
 // does. The keyring holds only the vault key; the tokens are sealed on disk.
 func TestRealKeyringCLI(t *testing.T) {
-	if os.Getenv("SSOHELPER_REAL_KEYRING") != "1" {
-		realPart(t, "the system keyring", "SSOHELPER_REAL_KEYRING is not 1; run inside keystore/testdata/with-keyring.sh")
-	}
-	h := newHarness(t, authtest.Options{})
-	h.keyring = keystore.OSKeyring{}
-	t.Cleanup(func() { h.store().Wipe(t.Context()) })
-	h.mustRun(goBrowser("designer", "Design-2026!"), "login")
+	h := signedInRealKeyring(t)
 	if !strings.Contains(h.stderr.String(), "Secret Service") {
 		t.Errorf("login does not say where the tokens went:\n%s", h.stderr.String())
 	}
@@ -43,6 +37,21 @@ func TestRealKeyringCLI(t *testing.T) {
 	if len(key) > 100 {
 		t.Errorf("the keyring entry is %d bytes; want only the small vault key", len(key))
 	}
+}
+
+// signedInRealKeyring is a harness signed in through the real Secret
+// Service (the test runs inside keystore/testdata/with-keyring.sh); the
+// store is wiped when the test ends.
+func signedInRealKeyring(t *testing.T) *harness {
+	t.Helper()
+	if os.Getenv("SSOHELPER_REAL_KEYRING") != "1" {
+		realPart(t, "the system keyring", "SSOHELPER_REAL_KEYRING is not 1; run inside keystore/testdata/with-keyring.sh")
+	}
+	h := newHarness(t, authtest.Options{})
+	h.keyring = keystore.OSKeyring{}
+	t.Cleanup(func() { h.store().Wipe(t.Context()) })
+	h.mustRun(goBrowser("designer", "Design-2026!"), "login")
+	return h
 }
 
 // privateKeyringScript returns the path of keystore/testdata/with-keyring.sh,

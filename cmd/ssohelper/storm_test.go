@@ -16,36 +16,45 @@ import (
 	"github.com/ssohelper/ssohelper/auth/config"
 )
 
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  error
-)
+// builtProgram is a program the tests build once per run.
+type builtProgram struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// get builds package pkg (a path relative to this one) as name with
+// extra go build args, the first time; then returns its path.
+func (b *builtProgram) get(t testing.TB, name, pkg string, args ...string) string {
+	t.Helper()
+	b.once.Do(func() {
+		dir, err := os.MkdirTemp("", name+"-bin-")
+		if err != nil {
+			b.err = err
+			return
+		}
+		b.path = filepath.Join(dir, name)
+		cmd := append(append([]string{"build", "-o", b.path}, args...), pkg)
+		if out, err := exec.Command("go", cmd...).CombinedOutput(); err != nil {
+			b.err = fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
+		}
+	})
+	if b.err != nil {
+		t.Fatal(b.err)
+	}
+	return b.path
+}
+
+var ssohelperProgram builtProgram
 
 // ssohelperBinary builds the real command once per test run, with or
 // without the desktop app like the test binary itself.
 func ssohelperBinary(t testing.TB) string {
 	t.Helper()
-	binOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "ssohelper-bin-")
-		if err != nil {
-			binErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "ssohelper")
-		args := []string{"build", "-o", binPath}
-		if !hasDesktop { // the same build as the tests: -tags nogui
-			args = append(args, "-tags", "nogui")
-		}
-		out, err := exec.Command("go", append(args, ".")...).CombinedOutput()
-		if err != nil {
-			binErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
+	if !hasDesktop { // the same build as the tests: -tags nogui
+		return ssohelperProgram.get(t, "ssohelper", ".", "-tags", "nogui")
 	}
-	return binPath
+	return ssohelperProgram.get(t, "ssohelper", ".")
 }
 
 // procResult is one subprocess's outcome.

@@ -7,40 +7,18 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/ssohelper/ssohelper/auth/authtest"
 	"github.com/ssohelper/ssohelper/auth/config"
-	"github.com/ssohelper/ssohelper/keystore"
 )
 
-var (
-	helperOnce sync.Once
-	helperPath string
-	helperErr  error
-)
+var tokenHelperProgram builtProgram
 
 // tokenHelperBinary builds cmd/ssohelper-token once per test run.
 func tokenHelperBinary(t testing.TB) string {
 	t.Helper()
-	helperOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "ssohelper-token-bin-")
-		if err != nil {
-			helperErr = err
-			return
-		}
-		helperPath = filepath.Join(dir, "ssohelper-token")
-		out, err := exec.Command("go", "build", "-o", helperPath, filepath.Join("..", "ssohelper-token")).CombinedOutput()
-		if err != nil {
-			helperErr = errors.New("go build ../ssohelper-token: " + err.Error() + "\n" + string(out))
-		}
-	})
-	if helperErr != nil {
-		t.Fatal(helperErr)
-	}
-	return helperPath
+	return tokenHelperProgram.get(t, "ssohelper-token", filepath.Join("..", "ssohelper-token"))
 }
 
 // TestTokenHelper runs cmd/ssohelper-token, the small program scripts
@@ -51,13 +29,7 @@ func tokenHelperBinary(t testing.TB) string {
 // in a directory, without ssohelper next to it or on PATH, a hand-off
 // fails: that is how each case proves which way it went.
 func TestTokenHelper(t *testing.T) {
-	if os.Getenv("SSOHELPER_REAL_KEYRING") != "1" {
-		realPart(t, "the system keyring", "SSOHELPER_REAL_KEYRING is not 1; run inside keystore/testdata/with-keyring.sh")
-	}
-	h := newHarness(t, authtest.Options{})
-	h.keyring = keystore.OSKeyring{}
-	t.Cleanup(func() { h.store().Wipe(t.Context()) })
-	h.mustRun(goBrowser("designer", "Design-2026!"), "login")
+	h := signedInRealKeyring(t)
 	cfg := h.env[config.EnvConfig]
 	settled := time.Now().Add(-time.Minute)
 	if err := os.Chtimes(cfg, settled, settled); err != nil {
