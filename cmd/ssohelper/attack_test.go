@@ -12,7 +12,6 @@ import (
 	"regexp"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 	"unicode"
@@ -246,9 +245,7 @@ func TestAttackCommand(t *testing.T) {
 			name: "the config is a FIFO",
 			attack: func(t *testing.T, h *harness) (auth.Opener, []string, func(*testing.T, *harness)) {
 				fifo := filepath.Join(t.TempDir(), "config.toml")
-				if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-					t.Fatalf("mkfifo: %v", err)
-				}
+				mkfifo(t, fifo)
 				h.env[config.EnvConfig] = fifo
 				return nil, []string{"token"}, nil
 			},
