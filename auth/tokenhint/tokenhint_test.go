@@ -155,3 +155,21 @@ func write(t *testing.T, path, content string, mtime time.Time) {
 		t.Fatal(err)
 	}
 }
+
+// TestHintFileRoundTrip: values with quotes, spaces, new lines and
+// non-ASCII text come back as they went in.
+func TestHintFileRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	odd := "a \"b\"\n\tc é \x00 \\"
+	key := KeyOf(odd, odd, func(string) string { return odd })
+	p := Profile{Name: "work", Issuer: odd, ClientID: odd, PlatformTarget: odd, PlatformToken: true}
+	files := []File{{Path: odd, Exists: true, Size: 1 << 40, ModTime: -5, Mode: 0o100600, Inode: 1<<64 - 1}, {Path: "/nope"}}
+	if err := Save(dir, key, files, p, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	entries := read(dir)
+	if len(entries) != 1 || entries[0].Key != key || entries[0].Profile != p || len(entries[0].Files) != 2 ||
+		entries[0].Files[0] != files[0] || entries[0].Files[1] != files[1] {
+		t.Errorf("read back %+v", entries)
+	}
+}
