@@ -2,7 +2,7 @@ package auth
 
 import "context"
 
-// prefetch fetches the key set now, while the user signs in, so that
+// prefetch fetches the key set now, while the code is redeemed, so that
 // verifying the id_token afterwards needs no round trip of its own.
 // A set that is already there is kept. A prefetched set does not count
 // against the refetch limit (minRefetch): the first unknown kid after it
