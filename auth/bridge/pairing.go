@@ -283,8 +283,14 @@ func (s *Server) audit(event, id, name, origin string) {
 	if s.o.Audit == nil {
 		return
 	}
-	line, _ := json.Marshal(map[string]string{"time": s.o.Now().UTC().Format(time.RFC3339), "event": event,
-		"plugin": id, "name": name, "origin": origin})
+	// The fields in the order a map of them gave, as lines always had.
+	line, _ := json.Marshal(struct {
+		Event  string `json:"event"`
+		Name   string `json:"name"`
+		Origin string `json:"origin"`
+		Plugin string `json:"plugin"`
+		Time   string `json:"time"`
+	}{event, name, origin, id, s.o.Now().UTC().Format(time.RFC3339)})
 	s.auditMu.Lock() // one writer at a time keeps lines whole
 	_, _ = s.o.Audit.Write(append(line, '\n'))
 	s.auditMu.Unlock()
