@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ssohelper/ssohelper/internal/testdisk"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -92,7 +93,7 @@ func faultDiskFull(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			free := fill(t, disk, tt.room)
+			free := testdisk.Fill(t, disk, tt.room)
 			err = s.Put(ctx, "session/work", bytes.Repeat([]byte("n"), tt.size))
 			if !errors.Is(err, syscall.ENOSPC) {
 				t.Fatalf("Put on a full disk: got %v; want ENOSPC", err)
@@ -117,39 +118,5 @@ func faultDiskFull(t *testing.T) {
 				t.Errorf("Get after the retry: %d bytes, %v; want the new value", len(got), err)
 			}
 		})
-	}
-}
-
-// fill takes all but room bytes of the file system of dir (room -1: all
-// of it) and returns a function that frees them again.
-func fill(t *testing.T, dir string, room int) (free func()) {
-	t.Helper()
-	path := filepath.Join(dir, "filler")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	for _, chunk := range []int{64 << 10, 4 << 10, 1} {
-		buf := make([]byte, chunk)
-		for {
-			if _, err := f.Write(buf); err != nil {
-				break // ENOSPC: on to a smaller chunk
-			}
-		}
-	}
-	if room > 0 {
-		fi, err := f.Stat()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := f.Truncate(fi.Size() - int64(room)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return func() {
-		if err := os.Remove(path); err != nil {
-			t.Fatal(err)
-		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/ssohelper/ssohelper/internal/testdisk"
 	"io"
 	"net"
 	"net/http"
@@ -841,7 +842,7 @@ func faultDiskFull(t *testing.T) {
 			h.makeStale(tt.stale)
 			kept := h.keep()
 
-			free := fillDisk(t, disk)
+			free := testdisk.Fill(t, disk, 0)
 			code := h.runShort(t, tt.args...)
 			t.Logf("exit %d; stderr:\n%s", code, h.stderr.String())
 			if code != exitError {
@@ -881,32 +882,4 @@ func mountTmpfs(t *testing.T, dir, size string) {
 			t.Errorf("umount %s: %v: %s", dir, err, out)
 		}
 	})
-}
-
-// fillDisk fills the file system of dir to the last byte and returns a
-// function that frees the space again.
-func fillDisk(t *testing.T, dir string) (free func()) {
-	t.Helper()
-	path := filepath.Join(dir, "filler")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	for _, chunk := range []int{64 << 10, 4 << 10, 1} {
-		buf := make([]byte, chunk)
-		for {
-			if _, err := f.Write(buf); err != nil {
-				break // ENOSPC: on to a smaller chunk
-			}
-		}
-	}
-	if _, err := f.Write([]byte{0}); err == nil {
-		t.Fatalf("%s is not full after filling it", dir)
-	}
-	return func() {
-		if err := os.Remove(path); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
