@@ -58,6 +58,26 @@ func wsURL(f *fixture) string { return "ws" + strings.TrimPrefix(f.base, "http")
 // wsAttack dials the push endpoint, sends msgs (after the bridge's ready
 // answer to the first, when it comes) and returns how the bridge closed
 // the connection.
+// wsReady opens a WebSocket to the bridge and authenticates it with
+// secret; it returns once the bridge said "ready".
+func wsReady(ctx context.Context, t *testing.T, f *fixture, secret string) *websocket.Conn {
+	t.Helper()
+	c, _, err := websocket.Dial(ctx, wsURL(f), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := wsjson.Write(ctx, c, map[string]string{"type": "auth", "secret": secret}); err != nil {
+		c.CloseNow()
+		t.Fatal(err)
+	}
+	if err := wsjson.Read(ctx, c, &m); err != nil || m["type"] != "ready" {
+		c.CloseNow()
+		t.Fatalf("ready: %v %v", m, err)
+	}
+	return c
+}
+
 func wsAttack(t *testing.T, f *fixture, msgs ...any) answer {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
@@ -475,18 +495,8 @@ func TestAttackBridge(t *testing.T) {
 			attack: func(t *testing.T, f *fixture, s string) answer {
 				ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 				defer cancel()
-				c, _, err := websocket.Dial(ctx, wsURL(f), nil)
-				if err != nil {
-					t.Fatal(err)
-				}
+				c := wsReady(ctx, t, f, s)
 				defer c.CloseNow()
-				var m map[string]any
-				if err := wsjson.Write(ctx, c, map[string]string{"type": "auth", "secret": s}); err != nil {
-					t.Fatal(err)
-				}
-				if err := wsjson.Read(ctx, c, &m); err != nil || m["type"] != "ready" {
-					t.Fatalf("ready: %v %v", m, err)
-				}
 				// The peer reads nothing more while events keep coming:
 				// once 16 wait for it, the bridge drops it rather than hold
 				// events (and memory) for it.
@@ -505,20 +515,11 @@ func TestAttackBridge(t *testing.T) {
 			attack: func(t *testing.T, f *fixture, s string) answer {
 				ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 				defer cancel()
-				c, _, err := websocket.Dial(ctx, wsURL(f), nil)
-				if err != nil {
-					t.Fatal(err)
-				}
+				c := wsReady(ctx, t, f, s)
 				defer c.CloseNow()
-				var m map[string]any
-				if err := wsjson.Write(ctx, c, map[string]string{"type": "auth", "secret": s}); err != nil {
-					t.Fatal(err)
-				}
-				if err := wsjson.Read(ctx, c, &m); err != nil || m["type"] != "ready" {
-					t.Fatalf("ready: %v %v", m, err)
-				}
 				f.s.Publish(Event{Type: EventSignedOut, Profile: "other"})
 				f.s.Publish(Event{Type: EventTokenRefreshed, Profile: "work"})
+				var m map[string]any
 				if err := wsjson.Read(ctx, c, &m); err != nil || m["profile"] != "work" {
 					t.Errorf("first event: got %v, %v; want the plugin's own profile's, the other one withheld", m, err)
 				}
