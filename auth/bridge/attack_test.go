@@ -506,6 +506,16 @@ func TestAttackBridge(t *testing.T) {
 					}
 					f.s.Publish(Event{Type: EventTokenRefreshed, Profile: "work"})
 				}
+				// And its connection is ended, not left open: reading
+				// what was sent before the drop comes to an error.
+				for {
+					if _, _, err := c.Read(ctx); err != nil {
+						break
+					}
+				}
+				if ctx.Err() != nil {
+					t.Fatal("the dropped peer's connection stayed open")
+				}
 				return answer{}
 			},
 		},

@@ -39,6 +39,10 @@ const (
 	queueLen     = 16
 )
 
+// reasonTooSlow ends a push connection whose queue filled: its peer stopped
+// reading.
+const reasonTooSlow = "too slow: reconnect"
+
 // subscriber is one push connection of a paired plugin.
 type subscriber struct {
 	plugin, profile string
@@ -152,6 +156,11 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 			s.mu.Lock()
 			reason := sub.reason
 			s.mu.Unlock()
+			if reason == reasonTooSlow {
+				// A polite close waits up to 10 s for a peer that reads
+				// nothing; the deferred CloseNow ends it at once.
+				return
+			}
 			// Events queued before the stop (plugin_revoked) go first.
 			for len(sub.send) > 0 {
 				if err := s.write(readCtx, c, json.RawMessage(<-sub.send)); err != nil {
@@ -229,7 +238,10 @@ func (s *Server) enqueue(sub *subscriber, msg []byte) {
 	select {
 	case sub.send <- msg:
 	default:
-		sub.stop("too slow: reconnect")
+		// Dropped from the set at once: it hears no more events and no
+		// longer counts, whatever its handler is doing.
+		sub.stop(reasonTooSlow)
+		delete(s.subs, sub)
 	}
 }
 
