@@ -29,3 +29,11 @@ func resultPage(err error) *assets.Page {
 	return &assets.Page{Title: "Sign-in failed",
 		Message: "ssohelper could not complete the sign-in.", Hint: hint}
 }
+
+// notKeptPage is the browser's page when the sign-in succeeded but could not
+// be saved on this computer (Flow.Keep failed).
+func notKeptPage() *assets.Page {
+	return &assets.Page{Title: "Signed in, but not saved",
+		Message: "You signed in, but ssohelper could not save the sign-in on this computer.",
+		Hint:    "What went wrong and what to do are in ssohelper. Fix that, then sign in again."}
+}

@@ -3,7 +3,9 @@ package keystore
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
+	"os"
 	"strings"
 	"syscall"
 	"time"
@@ -62,11 +64,15 @@ func timeoutError(d time.Duration) error {
 	return &hinted{fmt.Errorf("%w: the system keyring did not answer within %v (is it locked?)", ErrKeyringTimeout, d), hintLocked}
 }
 
-// diskFull gives a write that failed for lack of space a hint to free
-// some; other errors pass unchanged. The previous value is still there.
-func diskFull(err error, dir string) error {
-	if errors.Is(err, syscall.ENOSPC) {
-		return &hinted{err, "free some disk space on the drive of " + dir + " and try again (what was saved before is kept)"}
+// writeFailed adds what to do to an error writing a file in dir: free
+// space when the disk is full, else make dir writable and clear.
+func writeFailed(err error, dir string) error {
+	const kept = " and try again (what was saved before is kept)"
+	switch {
+	case errors.Is(err, syscall.ENOSPC):
+		return &hinted{err, "free some disk space on the drive of " + dir + kept}
+	case errors.As(err, new(*fs.PathError)), errors.As(err, new(*os.LinkError)):
+		return &hinted{err, "check that you can write to " + dir + " and that nothing else has taken the file name there," + kept}
 	}
 	return err
 }

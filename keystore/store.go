@@ -169,7 +169,7 @@ func (s *Store) Put(ctx context.Context, name string, value []byte) error {
 		return fmt.Errorf("saving %q: %w", name, err)
 	}
 	if err := writeFileAtomic(s.dir, fileName(name), data); err != nil {
-		return fmt.Errorf("saving %q: %w", name, diskFull(err, s.dir))
+		return fmt.Errorf("saving %q: %w", name, writeFailed(err, s.dir))
 	}
 	removeStaleTemps(s.dir, fileName(name), time.Now())
 	s.log.Debug("keystore: put", "name", name, "bytes", len(value))

@@ -29,15 +29,17 @@ type Login interface {
 
 // ReadyLogin is a Login that runs the store's check itself, alongside its
 // own first steps (auth.Flow.Ready): it shows the user nothing before
-// ready has passed, and returns ready's error first.
+// ready has passed, and returns ready's error first. It saves the
+// sign-in with keep before it tells the user the outcome (auth.Flow.Keep:
+// the browser's page), and returns keep's error.
 type ReadyLogin interface {
-	LoginReady(ctx context.Context, ready func(context.Context) error) (*auth.SignIn, error)
+	LoginReady(ctx context.Context, ready func(context.Context) error, keep func(context.Context, *auth.SignIn) error) (*auth.SignIn, error)
 }
 
 // SignIn checks that the store can save (when it can tell: a Store with a
 // Ready method), runs l and saves its result. It is "sign in, then save"
-// for every front end. A [ReadyLogin] runs the check itself; any other
-// Login runs after it.
+// for every front end. A [ReadyLogin] runs the check and the save itself;
+// any other Login runs after the check, and its result is saved after it.
 func (m *Manager) SignIn(ctx context.Context, l Login) (*auth.SignIn, error) {
 	ready := func(context.Context) error { return nil }
 	if r, ok := m.Store.(interface{ Ready(context.Context) error }); ok {
@@ -48,13 +50,13 @@ func (m *Manager) SignIn(ctx context.Context, l Login) (*auth.SignIn, error) {
 			return nil
 		}
 	}
-	var s *auth.SignIn
-	var err error
 	if rl, ok := l.(ReadyLogin); ok {
-		s, err = rl.LoginReady(ctx, ready)
-	} else if err = ready(ctx); err == nil {
-		s, err = l.Login(ctx)
+		return rl.LoginReady(ctx, ready, m.Save)
 	}
+	if err := ready(ctx); err != nil {
+		return nil, err
+	}
+	s, err := l.Login(ctx)
 	if err != nil {
 		return nil, err
 	}

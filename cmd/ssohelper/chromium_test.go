@@ -222,21 +222,62 @@ func TestLoginSystemBrowserPath(t *testing.T) {
 	}
 }
 
-// TestLoginChromiumNotAllowed: the platform refuses the account; the
-// browser tab says so instead of "Signed in", and the command fails.
-func TestLoginChromiumNotAllowed(t *testing.T) {
+// TestLoginChromiumFails: the browser tab tells the truth about a sign-in
+// that fails after the user signed in, instead of "Signed in", and the
+// command fails saying why:
+//   - the platform refuses the account;
+//   - the sign-in cannot be saved: a directory squats on the session
+//     file's name, so the final rename fails.
+func TestLoginChromiumFails(t *testing.T) {
 	exec := chromiumPath(t)
-	h := newHarness(t, authtest.Options{})
-	c := &chromium{t: t, exec: exec, user: "outsider", pass: "Outsider-2026!", shot: artifact(t, "chromium-not-allowed.png")}
-	code := h.run(context.Background(), c.opener(), "login")
-	c.wait(t, h)
-	if code != exitError {
-		t.Errorf("exit = %d; want %d; stderr:\n%s", code, exitError, h.stderr.String())
+	tests := []struct {
+		name, user, pass string
+		before           func(t *testing.T, h *harness)
+		wantTitle        string
+		wantErr          func(h *harness) []string
+	}{
+		{
+			name: "not-allowed", user: "outsider", pass: "Outsider-2026!",
+			wantTitle: "Not allowed on the platform",
+			wantErr:   func(*harness) []string { return []string{"not allowed"} },
+		},
+		{
+			name: "not-saved", user: "designer", pass: "Design-2026!",
+			before: func(t *testing.T, h *harness) {
+				squat := filepath.Join(h.dataDir(), "session~work.vault", "in-the-way")
+				if err := os.MkdirAll(squat, 0o700); err != nil {
+					t.Fatal(err)
+				}
+			},
+			wantTitle: "Signed in, but not saved",
+			wantErr: func(h *harness) []string {
+				return []string{"saving the sign-in", "to fix: check that you can write to " + h.dataDir()}
+			},
+		},
 	}
-	if c.err != nil {
-		t.Fatalf("browser side: %v", c.err)
-	}
-	if got, want := strings.TrimSpace(c.title), "Not allowed on the platform"; got != want {
-		t.Errorf("final page title = %q; want %q", got, want)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, authtest.Options{})
+			if tt.before != nil {
+				tt.before(t, h)
+			}
+			c := &chromium{t: t, exec: exec, user: tt.user, pass: tt.pass, shot: artifact(t, "chromium-"+tt.name+".png")}
+			code := h.run(context.Background(), c.opener(), "login")
+			c.wait(t, h)
+			if code != exitError {
+				t.Errorf("exit = %d; want %d; stderr:\n%s", code, exitError, h.stderr.String())
+			}
+			if c.err != nil {
+				t.Fatalf("browser side: %v", c.err)
+			}
+			if got := strings.TrimSpace(c.title); got != tt.wantTitle {
+				t.Errorf("final page title = %q; want %q", got, tt.wantTitle)
+			}
+			for _, want := range tt.wantErr(h) {
+				if !strings.Contains(h.stderr.String(), want) {
+					t.Errorf("stderr lacks %q:\n%s", want, h.stderr.String())
+				}
+			}
+		})
 	}
 }

@@ -95,14 +95,16 @@ type loginStep struct {
 }
 
 func (l *loginStep) Login(ctx context.Context) (*auth.SignIn, error) {
-	return l.LoginReady(ctx, nil)
+	return l.LoginReady(ctx, nil, nil)
 }
 
-// LoginReady is Login with the store's check (account.ReadyLogin): ready
-// starts at once and runs alongside reading the secrets, discovery and
-// listening (auth.Flow.Ready); the browser opens only once it has passed,
-// and its error comes before any other. nil ready checks nothing.
-func (l *loginStep) LoginReady(ctx context.Context, ready func(context.Context) error) (*auth.SignIn, error) {
+// LoginReady is Login with the store's check and save (account.ReadyLogin):
+// ready starts at once and runs alongside reading the secrets, discovery
+// and listening (auth.Flow.Ready); the browser opens only once it has
+// passed, and its error comes before any other. keep saves the sign-in
+// before the browser's page says how it went (auth.Flow.Keep). nil ready
+// checks nothing; nil keep saves nothing.
+func (l *loginStep) LoginReady(ctx context.Context, ready func(context.Context) error, keep func(context.Context, *auth.SignIn) error) (*auth.SignIn, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	checked := make(chan error, 1)
@@ -124,6 +126,7 @@ func (l *loginStep) LoginReady(ctx context.Context, ready func(context.Context) 
 		return nil, err
 	}
 	flow.Ready = func(context.Context) error { return wait() }
+	flow.Keep = keep
 	flow.Started = l.started
 	flow.Paste = l.paste
 	return flow.Login(ctx)
