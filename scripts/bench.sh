@@ -9,8 +9,9 @@
 #  - a full scripted sign-in against a local OpenID provider, against
 #    kubelogin doing the same (scripts/bench-signin.sh);
 #  - the plugin bridge's token endpoint against a minimal net/http handler
-#    returning the same bytes (hey), and push fan-out to 1,000 WebSocket
-#    subscribers (p99, serve's memory);
+#    returning the same bytes (hey, the two in turn in 6 rounds of 3 s: one
+#    long run of each swung the ratio from 0.69 to 1.02), and push fan-out
+#    to 1,000 WebSocket subscribers (p99, serve's memory);
 #  - refresh storms: 32 processes at expiry, and how many refreshes the
 #    provider and the platform saw;
 #  - the desktop app under Xvfb: launch to window, the switch from the tray
@@ -66,15 +67,40 @@ curl -fs -H "Authorization: Bearer $secret" "http://127.0.0.1:$bport/v1/token" >
 "$tmp/minimal-server" "$mport" "$tmp/token-body.json" &
 min_pid=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$mport/v1/token" >/dev/null && break; sleep 0.1; done
-hey_run() { hey -z 10s "$@" | awk '/Requests\/sec:/ {r=$2} /99% in/ {p=$3*1000} /\[2[0-9][0-9]\]/ {ok+=$2} /\[[45][0-9][0-9]\]/ {bad+=$2} END {printf "%.0f %.2f %d %d\n", r, p, ok, bad}'; }
-# Throughput saturated (32 connections), latency at a plugin's pace (4).
-read -r mrps mp99 _ _ < <(hey_run -c 32 "http://127.0.0.1:$mport/v1/token")
-read -r brps bp99 bok bbad < <(hey_run -c 32 -H "Authorization: Bearer $secret" "http://127.0.0.1:$bport/v1/token")
-read -r _ mp99l _ _ < <(hey_run -c 4 "http://127.0.0.1:$mport/v1/token")
-read -r _ bp99l _ _ < <(hey_run -c 4 -H "Authorization: Bearer $secret" "http://127.0.0.1:$bport/v1/token")
+hey_run() { hey -z 3s "$@" | awk '/Requests\/sec:/ {r=$2} /99% in/ {p=$3*1000} /\[2[0-9][0-9]\]/ {ok+=$2} /\[[45][0-9][0-9]\]/ {bad+=$2} END {printf "%.0f %.2f %d %d\n", r, p, ok, bad}'; }
+median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+# A shared 2-core machine swings by a fifth from one run to the next, so
+# the two servers take turns: 6 rounds of 3 s each at 32 connections
+# (throughput saturated) and 4 at 4 (latency at a plugin's pace), each
+# round's first in turn. Reported: the median of each figure and the
+# median of the rounds' ratios.
+bok=0 bbad=0
+for r in $(seq 6); do
+	if [ $((r % 2)) = 1 ]; then
+		m=$(hey_run -c 32 "http://127.0.0.1:$mport/v1/token")
+		b=$(hey_run -c 32 -H "Authorization: Bearer $secret" "http://127.0.0.1:$bport/v1/token")
+	else
+		b=$(hey_run -c 32 -H "Authorization: Bearer $secret" "http://127.0.0.1:$bport/v1/token")
+		m=$(hey_run -c 32 "http://127.0.0.1:$mport/v1/token")
+	fi
+	read -r mr mp _ _ <<<"$m"
+	read -r br bp ok bad <<<"$b"
+	echo "bridge round $r (32 connections): bridge $br req/s p99 $bp ms, minimal $mr req/s p99 $mp ms" >&2
+	echo "$mr $mp $br $bp" >>"$tmp/bridge-rounds"
+	bok=$((bok + ok)) bbad=$((bbad + bad))
+done
+for r in $(seq 4); do
+	read -r _ mp _ _ < <(hey_run -c 4 "http://127.0.0.1:$mport/v1/token")
+	read -r _ bp _ _ < <(hey_run -c 4 -H "Authorization: Bearer $secret" "http://127.0.0.1:$bport/v1/token")
+	echo "$mp $bp" >>"$tmp/bridge-rounds-4"
+done
+mrps=$(awk '{print $1}' "$tmp/bridge-rounds" | median) mp99=$(awk '{print $2}' "$tmp/bridge-rounds" | median)
+brps=$(awk '{print $3}' "$tmp/bridge-rounds" | median) bp99=$(awk '{print $4}' "$tmp/bridge-rounds" | median)
+bratio=$(awk '{print $3/$1}' "$tmp/bridge-rounds" | median)
+mp99l=$(awk '{print $1}' "$tmp/bridge-rounds-4" | median) bp99l=$(awk '{print $2}' "$tmp/bridge-rounds-4" | median)
 kill "$serve_pid" "$min_pid" 2>/dev/null || true
 wait "$serve_pid" "$min_pid" 2>/dev/null || true
-put bridge_rps "$brps"; put bridge_p99 "$bp99"; put bridge_ok "$bok"; put bridge_refused "$bbad"
+put bridge_rps "$brps"; put bridge_p99 "$bp99"; put bridge_ok "$bok"; put bridge_refused "$bbad"; put bridge_ratio "$bratio"
 put minimal_rps "$mrps"; put minimal_p99 "$mp99"; put bridge_p99_4 "$bp99l"; put minimal_p99_4 "$mp99l"
 push=$(go test -run '^$' -bench '^BenchmarkBridgePush$' -benchtime 1x ./cmd/ssohelper 2>&1 | grep -E '^Benchmark')
 put push_p99 "$(metric p99-ms <<<"$push")"; put push_p50 "$(metric p50-ms <<<"$push")"
@@ -114,9 +140,9 @@ awk -F= '{v[$1]=$2} END {
 		printf r, "  kubelogin, same provider and browser, same run", sprintf("%.1f ms", v["signin_kubelogin_ms"]), ""
 		printf r, "  ratio ssohelper / kubelogin", sprintf("%.2f", v["signin_ssohelper_ms"]/v["signin_kubelogin_ms"]), "<= 0.9"
 	}
-	printf r, "bridge token endpoint, 32 connections", sprintf("%.0f req/s, p99 %.2f ms", v["bridge_rps"], v["bridge_p99"]), ""
-	printf r, "  minimal net/http handler, same bytes", sprintf("%.0f req/s, p99 %.2f ms", v["minimal_rps"], v["minimal_p99"]), ""
-	printf r, "  ratio bridge / minimal (req/s)", sprintf("%.2f", v["bridge_rps"]/v["minimal_rps"]), ">= 0.7"
+	printf r, "bridge token endpoint, 32 connections (median of 6)", sprintf("%.0f req/s, p99 %.2f ms", v["bridge_rps"], v["bridge_p99"]), ""
+	printf r, "  minimal net/http handler, same bytes, in turn", sprintf("%.0f req/s, p99 %.2f ms", v["minimal_rps"], v["minimal_p99"]), ""
+	printf r, "  ratio bridge / minimal (req/s, median of rounds)", sprintf("%.2f", v["bridge_ratio"]), ">= 0.7"
 	printf r, "  p99 at 4 connections, bridge / minimal", sprintf("%.2f / %.2f ms", v["bridge_p99_4"], v["minimal_p99_4"]), "<= 2 ms"
 	printf r, "push to 1,000 WebSocket subscribers, 20 refreshes", sprintf("p99 %.1f ms, p50 %.1f ms", v["push_p99"], v["push_p50"]), "p99 <= 50 ms"
 	printf r, "  serve RSS idle / with 1,000 subscribers", sprintf("%.1f / %.1f MB", v["push_rss_idle"], v["push_rss_busy"]), ""

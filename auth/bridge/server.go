@@ -108,7 +108,7 @@ type Server struct {
 	admin string // the admin token; "" when there is no admin API
 	lim   *limits
 
-	auditMu sync.Mutex
+	auditLog *auditLog // nil: no audit log
 
 	mu      sync.Mutex
 	plugins map[string]*Plugin // by id
@@ -152,6 +152,9 @@ func New(ctx context.Context, o Options) (*Server, error) {
 		o: o, log: o.Logger, lim: newLimits(o.TokenRate),
 		plugins: map[string]*Plugin{}, pending: map[string]*pairing{}, subs: map[*subscriber]struct{}{},
 		closed: make(chan struct{}),
+	}
+	if o.Audit != nil {
+		s.auditLog = newAuditLog(o.Audit)
 	}
 	for i := range list {
 		p := list[i]
