@@ -22,7 +22,11 @@
 #    ROUNDS rounds (default 8) of RUNS/ROUNDS runs each, each command
 #    first in turn, so that a busy spell of a shared machine weighs on all
 #    alike. It prints the median
-#    of all runs of each, their ratio, and the median of the rounds' ratios.
+#    of all runs of each, their ratio, and the median of the rounds' ratios;
+#  - also, in the same rounds, kubelogin with --token-cache-storage keyring
+#    (its tokens in the same Secret Service; --prepare clears them): the
+#    like-for-like figure beside the goal's, which is against the file
+#    cache. LIKE_FOR_LIKE=0 leaves it out.
 #
 # Usage: scripts/bench-signin.sh [RUNS]   (default 40 runs each)
 # Environment: HYPERFINE_ARGS adds hyperfine options (e.g. "--show-output");
@@ -70,6 +74,16 @@ if [ "${1:-}" = --inside ]; then
 	# successive rounds.
 	entries=("--prepare|rm -rf $tmp/kubelogin-cache|-n|kubelogin|${kubelogin[*]}"
 		"--prepare|$tmp/ssohelper logout|-n|ssohelper|$tmp/ssohelper login")
+	if [ "${LIKE_FOR_LIKE:-1}" = 1 ]; then
+		# kubelogin keeping its tokens in the same Secret Service, as
+		# ssohelper does: the like-for-like comparison, reported beside
+		# the goal's (file cache).
+		"${kubelogin[@]}" --token-cache-storage keyring >/dev/null 2>"$tmp/kubelogin.err" ||
+			die "kubelogin get-token (keyring) failed: $(cat "$tmp/kubelogin.err")"
+		[ -n "$(secret-tool search service kubelogin 2>&1)" ] || die "kubelogin kept nothing in the keyring"
+		# (secret-tool clear fails when there is nothing to clear.)
+		entries+=("--prepare|sh -c 'secret-tool clear service kubelogin; true'|-n|kubelogin-keyring|${kubelogin[*]} --token-cache-storage keyring")
+	fi
 	if [ -x "$tmp/ssohelper-baseline" ]; then
 		entries+=("--prepare|$tmp/ssohelper logout|-n|baseline|$tmp/ssohelper-baseline login")
 	fi
@@ -162,5 +176,6 @@ jq -rs '
 	line("kubelogin"; "kubelogin get-token:"),
 	line("ssohelper"; "ssohelper login:    "),
 	(ratio("ssohelper"; "kubelogin") + " (goal <= 0.90)"),
+	if $t["kubelogin-keyring"] then line("kubelogin-keyring"; "kubelogin, tokens in the keyring:"), (ratio("ssohelper"; "kubelogin-keyring") + " (like for like: both keep tokens in the Secret Service)") else empty end,
 	if $t.baseline then line("baseline"; "ssohelper at \(env.BASELINE // "the baseline"):"), ratio("baseline"; "kubelogin"), ratio("ssohelper"; "baseline") else empty end
 ' "$tmp"/round-*.json
