@@ -163,13 +163,11 @@ func TestLoginChromium(t *testing.T) {
 	}
 }
 
-// artifact returns a path for a file worth keeping (screenshots) in
-// $SSOHELPER_ARTIFACTS, else in the test's temp dir.
+// artifact returns out/screenshots/name at the top of the project, for a
+// screenshot for a person to look at after the run.
 func artifact(t *testing.T, name string) string {
-	dir := os.Getenv("SSOHELPER_ARTIFACTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
+	t.Helper()
+	dir := filepath.Join("..", "..", "out", "screenshots")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -115,11 +115,7 @@ func (p *desktopProc) visible(pattern string) bool {
 // screenshot saves the window as out/screenshots/name.
 func (p *desktopProc) screenshot(win, name string) string {
 	p.t.Helper()
-	dir := filepath.Join("..", "..", "out", "screenshots")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		p.t.Fatal(err)
-	}
-	path := filepath.Join(dir, name)
+	path := artifact(p.t, name)
 	p.x("import", "-window", win, path)
 	return path
 }
