@@ -48,7 +48,16 @@ func (a *app) configFile() (string, *config.File, error) {
 // alone make an ad-hoc profile named "default" that hands out the
 // provider's tokens (platform kind "none").
 func (a *app) profile(flags config.Overrides) (config.Profile, error) {
-	path, f, err := a.configFile()
+	path, err := a.configPath()
+	if err != nil {
+		return config.Profile{}, err
+	}
+	return a.profileAt(path, flags)
+}
+
+// profileAt is profile with the user config file's path already resolved.
+func (a *app) profileAt(path string, flags config.Overrides) (config.Profile, error) {
+	f, err := config.LoadMerged(a.env.SystemConfig, path)
 	if err != nil {
 		return config.Profile{}, err
 	}

@@ -116,12 +116,13 @@ func (a *app) handoffToken(ctx context.Context, o tokenOptions) (handoff.Token, 
 // while the files are unchanged (auth/tokenhint); the files are looked
 // at before they are read, so a change in between makes the hint miss.
 func (a *app) tokenProfile() (config.Profile, error) {
-	key := tokenhint.KeyOf(a.g.configPath, a.g.profile, a.env.Getenv)
-	var files []tokenhint.File
-	if path, err := a.configPath(); err == nil {
-		files, _ = tokenhint.Stat(append(slices.Clone(a.env.SystemConfig), path))
+	path, err := a.configPath()
+	if err != nil {
+		return config.Profile{}, err
 	}
-	p, err := a.profile(config.Overrides{})
+	key := tokenhint.KeyOf(a.g.configPath, a.g.profile, a.env.Getenv)
+	files, _ := tokenhint.Stat(append(slices.Clone(a.env.SystemConfig), path))
+	p, err := a.profileAt(path, config.Overrides{})
 	if err != nil || files == nil || a.env.Getenv(config.EnvIssuer) != "" || a.env.Getenv(config.EnvClientID) != "" {
 		return p, err // ssohelper-token hands calls with overrides off
 	}
