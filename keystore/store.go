@@ -42,6 +42,16 @@ const defaultService = "ssohelper"
 // DefaultKeyCacheTTL is the default Options.KeyCacheTTL.
 const DefaultKeyCacheTTL = 10 * time.Minute
 
+// Environment variables the programs read to choose how the store works.
+const (
+	// EnvFileStore=1 keeps the vault key in a 0600 file instead of the
+	// system keyring (like --insecure-file-store).
+	EnvFileStore = "SSOHELPER_INSECURE_FILE_STORE"
+	// EnvNoKeyCache=1 turns off the kernel key cache (Options.KeyCacheTTL):
+	// every read then asks the keyring for the vault key.
+	EnvNoKeyCache = "SSOHELPER_NO_KEY_CACHE"
+)
+
 // Store saves named byte values, sealed with the vault key from a keyring.
 // A Store is safe for concurrent use, and several processes may share one
 // directory.

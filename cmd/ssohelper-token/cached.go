@@ -18,9 +18,12 @@ import (
 // Variables that change what `ssohelper token` does in ways only the full
 // program handles; any of them set means a hand-off.
 var fullOnlyEnv = []string{
+	// config.EnvIssuer and config.EnvClientID, spelled out: importing
+	// config would link its TOML parser into this small binary
+	// (TestFullOnlyEnvNames checks the spelling).
 	"SSOHELPER_ISSUER", "SSOHELPER_CLIENT_ID", // ad-hoc profiles and locked keys
-	"SSOHELPER_INSECURE_FILE_STORE", // the file store announces itself
-	"SSOHELPER_NO_KEY_CACHE",        // no cache to read
+	keystore.EnvFileStore,  // the file store announces itself
+	keystore.EnvNoKeyCache, // no cache to read
 }
 
 // options are the flags of `ssohelper token` and the global ones that

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/ssohelper/ssohelper/auth/config"
 )
 
 // TestParse: the arguments ssohelper-token answers by itself are read as
@@ -52,6 +55,15 @@ func TestCachedHandsOff(t *testing.T) {
 		}
 		if out, ok := cached(nil, getenv, time.Now()); ok {
 			t.Errorf("with %s set: answered %q", name, out)
+		}
+	}
+}
+
+// TestFullOnlyEnvNames: the names spelled out in fullOnlyEnv are config's.
+func TestFullOnlyEnvNames(t *testing.T) {
+	for _, name := range []string{config.EnvIssuer, config.EnvClientID} {
+		if !slices.Contains(fullOnlyEnv, name) {
+			t.Errorf("fullOnlyEnv lacks %s", name)
 		}
 	}
 }

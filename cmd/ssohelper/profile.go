@@ -210,12 +210,11 @@ func (a *app) store() (*keystore.Store, error) {
 // fileStore reports whether the user opted in to the file store.
 func (a *app) fileStore() bool { return a.g.fileStore || a.env.Getenv(envFileStore) == "1" }
 
-// envFileStore opts in to the file store like --insecure-file-store.
-const envFileStore = "SSOHELPER_INSECURE_FILE_STORE"
-
-// envNoKeyCache=1 turns off the kernel key cache (keystore.Options.KeyCacheTTL):
-// every command then asks the Secret Service for the vault key.
-const envNoKeyCache = "SSOHELPER_NO_KEY_CACHE"
+// The store's variables (see keystore), by their short names here.
+const (
+	envFileStore  = keystore.EnvFileStore
+	envNoKeyCache = keystore.EnvNoKeyCache
+)
 
 // httpFor is the HTTP client for p's provider and platform: the proxy
 // variables (and on macOS and Windows the system proxy), the system's
